@@ -1,0 +1,37 @@
+"""The ``credit-scoring`` command: one sub-command per stage of the platform.
+
+Each stage's command lives in its own package (``features/cli.py``, ...) and imports
+its heavy libraries inside the function, so that ``credit-scoring --help`` and a bad
+option answer at once instead of after loading LightGBM, BentoML and Gradio.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from credit_scoring.logs import setup_logging
+
+app = typer.Typer(
+    name="credit-scoring",
+    help="Credit-scoring platform: data, features, training, serving, dashboard, drift.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _main() -> None:
+    setup_logging()
+
+
+def _register() -> None:
+    from features.synthetic.cli import generate_command
+
+    app.command("generate")(generate_command)
+
+
+_register()
+
+if __name__ == "__main__":
+    app()
