@@ -32,3 +32,44 @@ def real_sample_dir() -> Path:
     if not (REAL_SAMPLE_DIR / "application_train.csv").is_file():
         pytest.skip(f"real sample not found at {REAL_SAMPLE_DIR}")
     return REAL_SAMPLE_DIR
+
+
+# --- The pipeline on a small generated population, shared by the tests of later stages.
+#: Small enough to keep the suite fast, large enough for a model with real signal.
+TEST_APPLICANTS = 4_000
+TEST_SEED = 11
+
+
+@pytest.fixture(scope="session")
+def raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Kaggle-shaped raw CSVs written by the generator (and its ground truth)."""
+    from features.synthetic import generate
+
+    out = tmp_path_factory.mktemp("raw")
+    generate(out, applicants=TEST_APPLICANTS, seed=TEST_SEED, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def features_dir(raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Feature tables and manifest built by DuckDB from ``raw_dir``."""
+    from features.build import build_features
+
+    out = tmp_path_factory.mktemp("features")
+    build_features(raw_dir, out, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def reports_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the training run of the tests writes its methodology note."""
+    return tmp_path_factory.mktemp("reports")
+
+
+@pytest.fixture(scope="session")
+def model_tag(features_dir: Path, reports_dir: Path, bentoml_home: Path) -> str:
+    """A model trained on ``features_dir`` and saved to the temporary BentoML store."""
+    from training.train import train
+
+    run = train(features_dir, folds=3, seed=TEST_SEED, reports_dir=reports_dir, progress=False)
+    return run.tag
