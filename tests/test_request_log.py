@@ -1,0 +1,187 @@
+"""The request log: exactly one row per acknowledged request, under concurrency and crashes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from monitoring.request_log import RequestLog, RequestLogError, read_request_log
+
+REPO = Path(__file__).resolve().parents[1]
+
+#: A writer process: appends one record per request, prints each id once ``append`` returned.
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from monitoring.request_log import RequestLog
+
+    folder, count, width = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    log = RequestLog(folder)
+    features = {f"F{i}": i * 0.5 for i in range(width)}
+    number = 0
+    while count < 0 or number < count:
+        (request_id,) = log.append([{"client_id": number, "features": features,
+                                     "probability": 0.1, "decision": "granted",
+                                     "model_version": "v1"}])
+        print(request_id, flush=True)
+        number += 1
+    """
+)
+
+
+def _record(client_id: int, **extra: object) -> dict[str, object]:
+    return {
+        "client_id": client_id,
+        "features": {"DAYS_BIRTH": -12000.0 - client_id, "AMT_CREDIT": float("nan")},
+        "probability": 0.2,
+        "decision": "granted",
+        "model_version": "20261122_abc",
+        **extra,
+    }
+
+
+def _writer(folder: Path, count: int, width: int = 5) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    args = [sys.executable, "-c", WRITER, str(folder), str(count), str(width)]
+    return subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=env, cwd=REPO)
+
+
+def test_request_log_round_trip_flattens_features(tmp_path: Path) -> None:
+    """A record comes back with its fields, features as float columns, NaN as missing."""
+    ids = RequestLog(tmp_path).append([_record(100002)])
+    frame = read_request_log(tmp_path)
+    assert list(frame.columns[:6]) == [
+        "request_id",
+        "time",
+        "client_id",
+        "probability",
+        "decision",
+        "model_version",
+    ]
+    row = frame.iloc[0]
+    assert row["request_id"] == ids[0]
+    assert row["client_id"] == 100002
+    assert row["DAYS_BIRTH"] == -112002.0
+    assert pd.isna(row["AMT_CREDIT"])
+    assert str(frame["time"].dtype) == "datetime64[ns, UTC]"
+
+
+def test_request_log_concurrent_threads_give_exactly_n_rows(tmp_path: Path) -> None:
+    """16 threads appending 25 requests each leave exactly 400 distinct rows."""
+    log = RequestLog(tmp_path)
+    acked: list[str] = []
+
+    def work(offset: int) -> None:
+        for number in range(25):
+            acked.extend(log.append([_record(offset * 100 + number)]))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    frame = read_request_log(tmp_path)
+    assert len(frame) == 400
+    assert sorted(frame["request_id"]) == sorted(acked)
+    assert frame["client_id"].is_unique
+
+
+def test_request_log_concurrent_processes_give_exactly_n_rows(tmp_path: Path) -> None:
+    """Four writer processes sharing the folder give exactly the rows they acknowledged."""
+    writers = [_writer(tmp_path, 60) for _ in range(4)]
+    acked = [line.strip() for writer in writers for line in writer.communicate()[0].splitlines()]
+    assert all(writer.returncode == 0 for writer in writers)
+    frame = read_request_log(tmp_path)
+    assert len(acked) == 240
+    assert sorted(frame["request_id"]) == sorted(acked)
+
+
+def test_request_log_sigkill_loses_no_acknowledged_row(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A writer killed mid-loop keeps every acknowledged row and leaves a readable log."""
+    writer = _writer(tmp_path, -1, width=800)  # wide rows: the kill lands inside a write
+    assert writer.stdout is not None
+    acked = [writer.stdout.readline().strip() for _ in range(150)]
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    acked += [line.strip() for line in writer.stdout.read().splitlines() if line.strip()]
+    with caplog.at_level(logging.WARNING):
+        frame = read_request_log(tmp_path)
+    assert set(acked) <= set(frame["request_id"])
+    assert frame["request_id"].is_unique
+    assert frame["F799"].eq(399.5).all()
+
+
+def test_request_log_reader_skips_torn_last_line_with_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The partial line a crash leaves is skipped, with a warning, and the rest is read."""
+    RequestLog(tmp_path).append([_record(1), _record(2)])
+    (path,) = tmp_path.glob("requests-*.jsonl")
+    with path.open("ab") as handle:
+        handle.write(b'{"request_id": "torn", "features": {"DAYS_')
+    with caplog.at_level(logging.WARNING):
+        frame = read_request_log(tmp_path)
+    assert list(frame["client_id"]) == [1, 2]
+    assert "torn_line_skipped" in caplog.text
+
+
+def test_request_log_restart_appends(tmp_path: Path) -> None:
+    """A new writer on the same folder adds rows beside the old ones, after a torn line too."""
+    first = RequestLog(tmp_path)
+    first.append([_record(1)])
+    first.close()
+    (old,) = tmp_path.glob("requests-*.jsonl")
+    with old.open("ab") as handle:
+        handle.write(b'{"torn')
+    RequestLog(tmp_path).append([_record(2), _record(3)])
+    assert list(read_request_log(tmp_path)["client_id"]) == [1, 2, 3]
+    assert len(list(tmp_path.glob("requests-*.jsonl"))) == 2
+
+
+def test_read_request_log_time_window(tmp_path: Path) -> None:
+    """``since`` is inclusive, ``until`` exclusive, naive bounds are UTC."""
+    RequestLog(tmp_path).append(
+        [_record(day, time=f"2026-11-{day:02d}T12:00:00+00:00") for day in (20, 21, 22)]
+    )
+    window = read_request_log(tmp_path, since="2026-11-21T12:00:00", until="2026-11-22T12:00")
+    assert list(window["client_id"]) == [21]
+
+
+def test_read_request_log_empty_folder_gives_empty_frame(tmp_path: Path) -> None:
+    """No requests yet is not an error: an empty frame with the base columns."""
+    frame = read_request_log(tmp_path)
+    assert frame.empty
+    assert "probability" in frame.columns
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ({"features": {}, "decision": "granted", "model_version": "v"}, "probability"),
+        ({**_record(1), "features": [1.0]}, "'features' must be a mapping"),
+        ({**_record(1), "features": {"AGE": "old"}}, "features.AGE"),
+        ({**_record(1), "time": "yesterday-ish"}, "'time'"),
+    ],
+)
+def test_request_log_rejects_bad_record(tmp_path: Path, record: dict, message: str) -> None:
+    """A bad record is refused with the field at fault, and nothing is written."""
+    with pytest.raises(RequestLogError, match=message):
+        RequestLog(tmp_path).append([_record(0), record])
+    assert read_request_log(tmp_path).empty
+
+
+def test_read_request_log_missing_folder_is_clear(tmp_path: Path) -> None:
+    """A wrong folder names itself."""
+    with pytest.raises(RequestLogError, match="request log folder not found"):
+        read_request_log(tmp_path / "nowhere")
