@@ -1,0 +1,243 @@
+"""Words and numbers as a relationship manager reads them: pure functions, no Gradio.
+
+Every sentence and every formatted value the dashboard shows comes from here, so
+that the wording is tested once and reads the same on every tab. Money stays in the
+data's currency (no symbol is invented); days become years or months only here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+NOT_PROVIDED = "not provided"
+GRANTED = "granted"
+REFUSED = "refused"
+
+
+def is_missing(value: Any) -> bool:
+    """Whether ``value`` means "no information" (None, NaN, empty text)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _trim(text: str) -> str:
+    """``"9.0"`` → ``"9"``: a trailing zero decimal adds nothing for a reader."""
+    return text[:-2] if text.endswith(".0") else text
+
+
+def format_money(amount: Any) -> str:
+    """An amount in the data's currency with thousands separators: ``"406,598"``.
+
+    Amounts under 100 keep two decimals (an annuity ratio should never be rounded to 0).
+    """
+    if is_missing(amount):
+        return NOT_PROVIDED
+    value = float(amount)
+    return f"{value:,.2f}" if abs(value) < 100 and value != int(value) else f"{value:,.0f}"
+
+
+def format_percent(probability: Any) -> str:
+    """A probability in 0..1 as a percentage: 0.1423 → ``"14%"``, 0.091 → ``"9.1%"``.
+
+    Below 10 % one decimal is kept, because the bank's limit often sits there and
+    "9% against 9%" would hide which side of it the client is on.
+    """
+    if is_missing(probability):
+        return NOT_PROVIDED
+    percent = float(probability) * 100
+    if abs(percent) >= 10:
+        return f"{percent:.0f}%"
+    return _trim(f"{percent:.1f}") + "%"
+
+
+def format_points(difference: float) -> str:
+    """A difference of two probabilities in percentage points: 0.052 → ``"5.2 points"``."""
+    points = abs(difference) * 100
+    text = _trim(f"{points:.1f}") if points < 10 else f"{points:.0f}"
+    return f"{text} percentage point" + ("" if text == "1" else "s")
+
+
+def format_number(value: Any, decimals: int = 1) -> str:
+    """A plain number with separators, a trailing ``.0`` dropped."""
+    if is_missing(value):
+        return NOT_PROVIDED
+    return _trim(f"{float(value):,.{decimals}f}") if decimals else f"{float(value):,.0f}"
+
+
+def format_value(value: Any, *, unit: str = "", kind: str = "numeric",
+                 display_scale: float | None = None) -> str:
+    """One feature value in human units, from its manifest entry.
+
+    Parameters
+    ----------
+    value : number or None
+        The raw feature value (NaN or None = missing).
+    unit : str
+        The manifest's unit: ``"years"``, ``"months"``, ``"days"``, ``"currency"``,
+        ``"ratio"``, ``"%"``, ``"count"`` or ``""``.
+    kind : str
+        The manifest's type: ``"numeric"``, ``"binary"`` (shown yes/no) or ``"share"``
+        (a fraction 0..1, shown as a percentage unless the unit says otherwise).
+    display_scale : float, optional
+        Multiplier from the raw value to the unit (-1/365.25 for days before today to years).
+    """
+    if is_missing(value):
+        return NOT_PROVIDED
+    number = float(value) * (display_scale if display_scale else 1.0)
+    if kind == "binary":
+        return "yes" if number >= 0.5 else "no"
+    if unit == "currency":
+        return format_money(number)
+    if unit == "%":
+        return _trim(f"{number:.1f}") + "%"
+    if kind == "share" and unit in ("", "share"):
+        return format_percent(number)
+    if unit == "count":
+        return format_number(number, decimals=0 if number == int(number) else 1)
+    if unit == "ratio":
+        return _trim(f"{number:,.2f}")
+    if unit in ("years", "months", "days"):
+        decimals = 0 if unit == "days" else 1
+        text = format_number(number, decimals)
+        singular = text in ("1", "-1")
+        return f"{text} {unit[:-1] if singular else unit}"
+    text = format_number(number, 2 if abs(number) < 10 else 1)
+    return f"{text} {unit}" if unit else text
+
+
+def feature_line(label: str, value_text: str) -> str:
+    """``"Late instalment payments in the last year: 3"``."""
+    return f"{label}: {value_text}"
+
+
+def decision_of(probability: float, threshold: float) -> str:
+    """``"refused"`` when the risk reaches the bank's limit, else ``"granted"``.
+
+    The service and the model use the same rule (refuse when p >= threshold); this is
+    only for sentences about hypothetical scores that never went through the API.
+    """
+    return REFUSED if probability >= threshold else GRANTED
+
+
+def decision_sentence(probability: float, threshold: float, decision: str) -> str:
+    """The score in one sentence a non-expert understands, with the distance to the limit.
+
+    For 0.14 against 0.09: "Estimated risk of default 14%. The bank's limit is 9%, so the
+    application is refused: the risk is 5 percentage points above the limit."
+    """
+    distance = format_points(probability - threshold)
+    if decision == REFUSED:
+        side = "above" if probability > threshold else "at"
+        gap = (f"the risk is {distance} above the limit" if side == "above"
+               else "the risk is exactly at the limit")
+    else:
+        gap = f"the risk is {distance} below the limit"
+    return (f"Estimated risk of default {format_percent(probability)}. "
+            f"The bank's limit is {format_percent(threshold)}, so the application is "
+            f"{decision}: {gap}.")
+
+
+def decision_badge(decision: str) -> str:
+    """The decision in words and a symbol, never colour alone (for the badge beside the gauge)."""
+    return "✔ GRANTED" if decision == GRANTED else "✖ REFUSED"
+
+
+def contribution_direction(contribution: float) -> str:
+    """How a SHAP contribution moves this client's risk, in words."""
+    if contribution > 0:
+        return "raises risk"
+    if contribution < 0:
+        return "lowers risk"
+    return "no effect"
+
+
+def reasons_markdown(reasons: Sequence[str], decision: str) -> str:
+    """Up to four plain-language reasons as a Markdown list under a heading that fits."""
+    heading = ("Main reasons for the refusal" if decision == REFUSED
+               else "What weighs most on this application")
+    if not reasons:
+        return f"**{heading}**\n\nNo single factor stands out for this client."
+    items = "\n".join(f"{i}. {reason}" for i, reason in enumerate(reasons[:4], start=1))
+    return f"**{heading}**\n\n{items}"
+
+
+def population_sentence(probability: float, scores: Sequence[float]) -> str:
+    """Where the client stands among all clients: ``"Riskier than 78% of clients."``."""
+    valid = [s for s in scores if not is_missing(s)]
+    if not valid:
+        return ""
+    share = sum(1 for s in valid if s < probability) / len(valid)
+    return f"Riskier than {share * 100:.0f}% of the {len(valid):,} clients in the portfolio."
+
+
+def client_choice_label(row: Mapping[str, Any]) -> str:
+    """One line per matching client in the pick list, so the manager recognises them.
+
+    ``"100002 · M · 26 years · Cash loans · 406,598 · refused"``.
+    """
+    parts = [str(int(row["SK_ID_CURR"]))]
+    if not is_missing(row.get("CODE_GENDER")):
+        parts.append(str(row["CODE_GENDER"]))
+    if not is_missing(row.get("AGE_YEARS")):
+        parts.append(f"{float(row['AGE_YEARS']):.0f} years")
+    if not is_missing(row.get("NAME_CONTRACT_TYPE")):
+        parts.append(str(row["NAME_CONTRACT_TYPE"]))
+    if not is_missing(row.get("AMT_CREDIT")):
+        parts.append(format_money(row["AMT_CREDIT"]))
+    if not is_missing(row.get("decision")):
+        parts.append(str(row["decision"]))
+    return " · ".join(parts)
+
+
+def matches_sentence(count: int, shown: int) -> str:
+    """How many clients the filters found, and what to do next."""
+    if count == 0:
+        return "No client matches these filters. Widen a range or clear a filter."
+    if count == 1:
+        return "1 client matches. Pick it in the list below."
+    more = f" (the first {shown:,} are listed)" if shown < count else ""
+    return f"{count:,} clients match{more}. Pick one in the list below."
+
+
+def what_if_sentence(before: float, after: float, threshold: float) -> str:
+    """What the change does to the score and the decision, in one sentence."""
+    old, new = decision_of(before, threshold), decision_of(after, threshold)
+    move = ("goes down" if after < before else "goes up" if after > before else "stays")
+    change = (f"The estimated risk {move} from {format_percent(before)} to "
+              f"{format_percent(after)}" if move != "stays"
+              else f"The estimated risk stays at {format_percent(after)}")
+    if old == new:
+        return f"{change}; the application would still be {new}."
+    return f"{change}; the application would now be {new}."
+
+
+def suggestion_sentence(field_label: str, before: float, after: float, probability: float,
+                        threshold: float) -> str:
+    """The smallest change found that turns a refusal into a grant, as advice."""
+    drop = (before - after) / before if before else 0.0
+    return (f"Lowering the {field_label.lower()} from {format_money(before)} to "
+            f"{format_money(after)} ({drop * 100:.0f}% less) would bring the estimated risk "
+            f"to {format_percent(probability)}, under the bank's limit of "
+            f"{format_percent(threshold)}: the application would be granted.")
+
+
+def no_suggestion_sentence(field_label: str, floor_share: float) -> str:
+    """Why no change is proposed: none within the realistic bounds turns the decision."""
+    return (f"No {field_label.lower()} down to {floor_share * 100:.0f}% of the request "
+            "brings the risk under the bank's limit: the refusal rests on other factors "
+            "(see the Why tab).")
+
+
+def model_caption(version: str, threshold: float, auc: float | None) -> str:
+    """The header line about the model in use."""
+    quality = f" · ranking quality (AUC) {auc:.2f}" if auc is not None else ""
+    return (f"Model version {version} · the bank refuses from an estimated risk of "
+            f"{format_percent(threshold)}{quality}")
