@@ -12,8 +12,14 @@ from ui.whatif import LoanTerms, annuity_for_term, smallest_granted_credit
 
 @pytest.mark.parametrize(
     ("probability", "expected"),
-    [(0.1423, "14%"), (0.091, "9.1%"), (0.09, "9%"), (0.0049, "0.5%"), (1.0, "100%"),
-     (float("nan"), "not provided")],
+    [
+        (0.1423, "14%"),
+        (0.091, "9.1%"),
+        (0.09, "9%"),
+        (0.0049, "0.5%"),
+        (1.0, "100%"),
+        (float("nan"), "not provided"),
+    ],
 )
 def test_format_percent_keeps_a_decimal_only_below_ten(probability, expected):
     """Percentages under 10 keep one decimal so the side of a ~9% limit stays visible."""
@@ -54,8 +60,10 @@ def test_format_value_uses_manifest_units(value, entry, expected):
 def test_decision_sentence_refused_gives_distance_above_limit():
     """The example sentence of the issue, with the gap in percentage points."""
     text = wording.decision_sentence(0.14, 0.09, "refused")
-    assert text == ("Estimated risk of default 14%. The bank's limit is 9%, so the application "
-                    "is refused: the risk is 5 percentage points above the limit.")
+    assert text == (
+        "Estimated risk of default 14%. The bank's limit is 9%, so the application "
+        "is refused: the risk is 5 percentage points above the limit."
+    )
 
 
 def test_decision_sentence_granted_gives_distance_below_limit():
@@ -70,8 +78,9 @@ def test_decision_sentence_at_the_limit_says_so():
     assert "exactly at the limit" in text and "above" not in text
 
 
-@pytest.mark.parametrize(("probability", "decision"), [(0.2, "refused"), (0.09, "refused"),
-                                                       (0.0899, "granted")])
+@pytest.mark.parametrize(
+    ("probability", "decision"), [(0.2, "refused"), (0.09, "refused"), (0.0899, "granted")]
+)
 def test_decision_of_refuses_from_the_threshold_up(probability, decision):
     """Same rule as the model: refuse when p >= threshold."""
     assert wording.decision_of(probability, 0.09) == decision
@@ -103,10 +112,17 @@ def test_population_sentence_counts_clients_below():
 
 def test_client_choice_label_reads_as_one_line():
     """The pick list shows id, gender, age, contract, amount and decision."""
-    row = {"SK_ID_CURR": 100002, "CODE_GENDER": "M", "AGE_YEARS": 25.9,
-           "NAME_CONTRACT_TYPE": "Cash loans", "AMT_CREDIT": 406597.5, "decision": "refused"}
+    row = {
+        "SK_ID_CURR": 100002,
+        "CODE_GENDER": "M",
+        "AGE_YEARS": 25.9,
+        "NAME_CONTRACT_TYPE": "Cash loans",
+        "AMT_CREDIT": 406597.5,
+        "decision": "refused",
+    }
     assert wording.client_choice_label(row) == (
-        "100002 · M · 26 years · Cash loans · 406,598 · refused")
+        "100002 · M · 26 years · Cash loans · 406,598 · refused"
+    )
 
 
 def test_client_choice_label_skips_missing_fields():
@@ -115,9 +131,14 @@ def test_client_choice_label_skips_missing_fields():
     assert wording.client_choice_label(row) == "7"
 
 
-@pytest.mark.parametrize(("count", "shown", "fragment"), [
-    (0, 0, "No client matches"), (1, 1, "1 client matches"),
-    (250, 100, "250 clients match (the first 100 are listed)")])
+@pytest.mark.parametrize(
+    ("count", "shown", "fragment"),
+    [
+        (0, 0, "No client matches"),
+        (1, 1, "1 client matches"),
+        (250, 100, "250 clients match (the first 100 are listed)"),
+    ],
+)
 def test_matches_sentence(count, shown, fragment):
     """The search result count, with a hint what to do next."""
     assert fragment in wording.matches_sentence(count, shown)
@@ -126,8 +147,9 @@ def test_matches_sentence(count, shown, fragment):
 def test_what_if_sentence_reports_a_turned_decision():
     """Crossing the limit is spelt out."""
     text = wording.what_if_sentence(0.12, 0.08, 0.09)
-    assert text == ("The estimated risk goes down from 12% to 8%; "
-                    "the application would now be granted.")
+    assert text == (
+        "The estimated risk goes down from 12% to 8%; the application would now be granted."
+    )
 
 
 def test_what_if_sentence_reports_an_unchanged_decision():

@@ -61,8 +61,10 @@ def gauge_figure(probability: float, threshold: float, decision: str) -> go.Figu
             mode="gauge+number",
             value=probability * 100,
             number={"suffix": "%", "valueformat": ".1f", "font": {"size": 44}},
-            title={"text": f"Estimated risk of default<br><b>{decision_badge(decision)}</b>",
-                   "font": {"size": 18}},
+            title={
+                "text": f"Estimated risk of default<br><b>{decision_badge(decision)}</b>",
+                "font": {"size": 18},
+            },
             gauge={
                 "axis": {"range": [0, top * 100], "ticksuffix": "%", "tickwidth": 1},
                 "bar": {"color": DECISION_COLOUR[decision], "thickness": 0.35},
@@ -79,9 +81,13 @@ def gauge_figure(probability: float, threshold: float, decision: str) -> go.Figu
         )
     )
     fig.add_annotation(
-        x=0.5, y=-0.12, xref="paper", yref="paper", showarrow=False,
+        x=0.5,
+        y=-0.12,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
         text=f"Black line: the bank's limit, {format_percent(threshold)}. "
-             "Light blue zone: granted · light orange zone: refused.",
+        "Light blue zone: granted · light orange zone: refused.",
         font={"size": 13},
     )
     return _layout(fig, height=330)
@@ -104,26 +110,37 @@ def contributions_figure(lines: Sequence[str], contributions: Sequence[float]) -
     texts = [("▲ raises risk" if x > 0 else "▼ lowers risk") + f" ({x:+.2f})" for x in xs]
     fig = go.Figure(
         go.Bar(
-            x=xs, y=ys, orientation="h", marker={"color": colours},
-            text=texts, textposition="auto", insidetextanchor="middle",
+            x=xs,
+            y=ys,
+            orientation="h",
+            marker={"color": colours},
+            text=texts,
+            textposition="auto",
+            insidetextanchor="middle",
             hovertemplate="%{y}<br>%{text}<extra></extra>",
         )
     )
     fig.add_vline(x=0, line_width=1, line_color=CLIENT_COLOUR)
-    fig.update_xaxes(title="Effect on the risk score (log-odds): right raises, left lowers",
-                     zeroline=False, gridcolor="#EEEEEE")
+    fig.update_xaxes(
+        title="Effect on the risk score (log-odds): right raises, left lowers",
+        zeroline=False,
+        gridcolor="#EEEEEE",
+    )
     fig.update_yaxes(automargin=True)
     return _layout(fig, height=max(260, 46 * len(ys) + 90))
 
 
-def importance_figure(labels: Sequence[str], importances: Sequence[float],
-                      measure: str) -> go.Figure:
+def importance_figure(
+    labels: Sequence[str], importances: Sequence[float], measure: str
+) -> go.Figure:
     """What drives the model in general: one bar per feature, largest on top."""
     order = np.argsort(np.asarray(importances, dtype=float))
     fig = go.Figure(
         go.Bar(
-            x=[float(importances[i]) for i in order], y=[labels[i] for i in order],
-            orientation="h", marker={"color": OKABE_ITO["bluish_green"]},
+            x=[float(importances[i]) for i in order],
+            y=[labels[i] for i in order],
+            orientation="h",
+            marker={"color": OKABE_ITO["bluish_green"]},
             hovertemplate="%{y}: %{x:.3g}<extra></extra>",
         )
     )
@@ -132,8 +149,13 @@ def importance_figure(labels: Sequence[str], importances: Sequence[float],
     return _layout(fig, height=max(260, 30 * len(labels) + 90))
 
 
-def distribution_figure(values_by_decision: dict[str, Sequence[float]], client_value: float | None,
-                        client_text: str, axis_title: str, title: str) -> go.Figure:
+def distribution_figure(
+    values_by_decision: dict[str, Sequence[float]],
+    client_value: float | None,
+    client_text: str,
+    axis_title: str,
+    title: str,
+) -> go.Figure:
     """A feature's distribution, granted and refused clients apart, the client marked.
 
     Refused clients' bars are hatched as well as coloured, so that the two groups stay
@@ -143,44 +165,84 @@ def distribution_figure(values_by_decision: dict[str, Sequence[float]], client_v
     for decision in (GRANTED, REFUSED):
         values = np.asarray(values_by_decision.get(decision, []), dtype=float)
         values = values[~np.isnan(values)]
-        fig.add_trace(go.Histogram(
-            x=values, name=f"{decision} ({len(values):,})", histnorm="percent", nbinsx=30,
-            opacity=0.65, marker={"color": DECISION_COLOUR[decision],
-                                  "pattern": {"shape": DECISION_PATTERN[decision]}},
-            hovertemplate="%{x}: %{y:.1f}% of " + decision + "<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Histogram(
+                x=values,
+                name=f"{decision} ({len(values):,})",
+                histnorm="percent",
+                nbinsx=30,
+                opacity=0.65,
+                marker={
+                    "color": DECISION_COLOUR[decision],
+                    "pattern": {"shape": DECISION_PATTERN[decision]},
+                },
+                hovertemplate="%{x}: %{y:.1f}% of " + decision + "<extra></extra>",
+            )
+        )
     if client_value is not None and np.isfinite(client_value):
-        fig.add_vline(x=client_value, line_width=3, line_dash="dash", line_color=CLIENT_COLOUR,
-                      annotation_text=f"This client: {client_text}",
-                      annotation_position="top", annotation_font_size=13)
+        fig.add_vline(
+            x=client_value,
+            line_width=3,
+            line_dash="dash",
+            line_color=CLIENT_COLOUR,
+            annotation_text=f"This client: {client_text}",
+            annotation_position="top",
+            annotation_font_size=13,
+        )
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title=axis_title, gridcolor="#EEEEEE")
     fig.update_yaxes(title="% of the group", gridcolor="#EEEEEE")
     return _layout(fig, height=320, title=title)
 
 
-def scatter_figure(x: Sequence[float], y: Sequence[float], decisions: Sequence[str],
-                   client_xy: tuple[float, float], x_title: str, y_title: str) -> go.Figure:
+def scatter_figure(
+    x: Sequence[float],
+    y: Sequence[float],
+    decisions: Sequence[str],
+    client_xy: tuple[float, float],
+    x_title: str,
+    y_title: str,
+) -> go.Figure:
     """Two features over the clients, refused as crosses, the client as a labelled star."""
     fig = go.Figure()
     xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     decided = np.asarray(decisions)
     for decision in (GRANTED, REFUSED):
         mask = decided == decision
-        fig.add_trace(go.Scattergl(
-            x=xs[mask], y=ys[mask], mode="markers", name=f"{decision} ({int(mask.sum()):,})",
-            marker={"color": DECISION_COLOUR[decision], "symbol": DECISION_SYMBOL[decision],
-                    "size": 6, "opacity": 0.55},
-            hovertemplate=f"{x_title}: %{{x}}<br>{y_title}: %{{y}}<extra>{decision}</extra>",
-        ))
+        fig.add_trace(
+            go.Scattergl(
+                x=xs[mask],
+                y=ys[mask],
+                mode="markers",
+                name=f"{decision} ({int(mask.sum()):,})",
+                marker={
+                    "color": DECISION_COLOUR[decision],
+                    "symbol": DECISION_SYMBOL[decision],
+                    "size": 6,
+                    "opacity": 0.55,
+                },
+                hovertemplate=f"{x_title}: %{{x}}<br>{y_title}: %{{y}}<extra>{decision}</extra>",
+            )
+        )
     cx, cy = client_xy
     if np.isfinite(cx) and np.isfinite(cy):
-        fig.add_trace(go.Scatter(
-            x=[cx], y=[cy], mode="markers+text", name="this client", text=["This client"],
-            textposition="top center", textfont={"size": 14},
-            marker={"color": OKABE_ITO["yellow"], "symbol": "star", "size": 22,
-                    "line": {"color": CLIENT_COLOUR, "width": 2}},
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[cx],
+                y=[cy],
+                mode="markers+text",
+                name="this client",
+                text=["This client"],
+                textposition="top center",
+                textfont={"size": 14},
+                marker={
+                    "color": OKABE_ITO["yellow"],
+                    "symbol": "star",
+                    "size": 22,
+                    "line": {"color": CLIENT_COLOUR, "width": 2},
+                },
+            )
+        )
     fig.update_xaxes(title=x_title, gridcolor="#EEEEEE")
     fig.update_yaxes(title=y_title, gridcolor="#EEEEEE")
     return _layout(fig, height=420)

@@ -67,8 +67,12 @@ class LoanTerms:
 
     def with_credit(self, credit: float) -> LoanTerms:
         """The same loan for another amount at the same term (the annuity follows)."""
-        return LoanTerms(credit=credit, annuity=credit / self.term_months,
-                         goods_price=self.goods_price, down_payment=self.down_payment)
+        return LoanTerms(
+            credit=credit,
+            annuity=credit / self.term_months,
+            goods_price=self.goods_price,
+            down_payment=self.down_payment,
+        )
 
 
 def annuity_for_term(credit: float, term_months: float) -> float:

@@ -72,8 +72,9 @@ def format_number(value: Any, decimals: int = 1) -> str:
     return _trim(f"{float(value):,.{decimals}f}") if decimals else f"{float(value):,.0f}"
 
 
-def format_value(value: Any, *, unit: str = "", kind: str = "numeric",
-                 display_scale: float | None = None) -> str:
+def format_value(
+    value: Any, *, unit: str = "", kind: str = "numeric", display_scale: float | None = None
+) -> str:
     """One feature value in human units, from its manifest entry.
 
     Parameters
@@ -136,13 +137,18 @@ def decision_sentence(probability: float, threshold: float, decision: str) -> st
     distance = format_points(probability - threshold)
     if decision == REFUSED:
         side = "above" if probability > threshold else "at"
-        gap = (f"the risk is {distance} above the limit" if side == "above"
-               else "the risk is exactly at the limit")
+        gap = (
+            f"the risk is {distance} above the limit"
+            if side == "above"
+            else "the risk is exactly at the limit"
+        )
     else:
         gap = f"the risk is {distance} below the limit"
-    return (f"Estimated risk of default {format_percent(probability)}. "
-            f"The bank's limit is {format_percent(threshold)}, so the application is "
-            f"{decision}: {gap}.")
+    return (
+        f"Estimated risk of default {format_percent(probability)}. "
+        f"The bank's limit is {format_percent(threshold)}, so the application is "
+        f"{decision}: {gap}."
+    )
 
 
 def decision_badge(decision: str) -> str:
@@ -161,8 +167,11 @@ def contribution_direction(contribution: float) -> str:
 
 def reasons_markdown(reasons: Sequence[str], decision: str) -> str:
     """Up to four plain-language reasons as a Markdown list under a heading that fits."""
-    heading = ("Main reasons for the refusal" if decision == REFUSED
-               else "What weighs most on this application")
+    heading = (
+        "Main reasons for the refusal"
+        if decision == REFUSED
+        else "What weighs most on this application"
+    )
     if not reasons:
         return f"**{heading}**\n\nNo single factor stands out for this client."
     items = "\n".join(f"{i}. {reason}" for i, reason in enumerate(reasons[:4], start=1))
@@ -210,34 +219,73 @@ def matches_sentence(count: int, shown: int) -> str:
 def what_if_sentence(before: float, after: float, threshold: float) -> str:
     """What the change does to the score and the decision, in one sentence."""
     old, new = decision_of(before, threshold), decision_of(after, threshold)
-    move = ("goes down" if after < before else "goes up" if after > before else "stays")
-    change = (f"The estimated risk {move} from {format_percent(before)} to "
-              f"{format_percent(after)}" if move != "stays"
-              else f"The estimated risk stays at {format_percent(after)}")
+    move = "goes down" if after < before else "goes up" if after > before else "stays"
+    change = (
+        f"The estimated risk {move} from {format_percent(before)} to {format_percent(after)}"
+        if move != "stays"
+        else f"The estimated risk stays at {format_percent(after)}"
+    )
     if old == new:
         return f"{change}; the application would still be {new}."
     return f"{change}; the application would now be {new}."
 
 
-def suggestion_sentence(field_label: str, before: float, after: float, probability: float,
-                        threshold: float) -> str:
+def suggestion_sentence(
+    field_label: str, before: float, after: float, probability: float, threshold: float
+) -> str:
     """The smallest change found that turns a refusal into a grant, as advice."""
     drop = (before - after) / before if before else 0.0
-    return (f"Lowering the {field_label.lower()} from {format_money(before)} to "
-            f"{format_money(after)} ({drop * 100:.0f}% less) would bring the estimated risk "
-            f"to {format_percent(probability)}, under the bank's limit of "
-            f"{format_percent(threshold)}: the application would be granted.")
+    return (
+        f"Lowering the {field_label.lower()} from {format_money(before)} to "
+        f"{format_money(after)} ({drop * 100:.0f}% less) would bring the estimated risk "
+        f"to {format_percent(probability)}, under the bank's limit of "
+        f"{format_percent(threshold)}: the application would be granted."
+    )
 
 
 def no_suggestion_sentence(field_label: str, floor_share: float) -> str:
     """Why no change is proposed: none within the realistic bounds turns the decision."""
-    return (f"No {field_label.lower()} down to {floor_share * 100:.0f}% of the request "
-            "brings the risk under the bank's limit: the refusal rests on other factors "
-            "(see the Why tab).")
+    return (
+        f"No {field_label.lower()} down to {floor_share * 100:.0f}% of the request "
+        "brings the risk under the bank's limit: the refusal rests on other factors "
+        "(see the Why tab)."
+    )
 
 
 def model_caption(version: str, threshold: float, auc: float | None) -> str:
     """The header line about the model in use."""
     quality = f" · ranking quality (AUC) {auc:.2f}" if auc is not None else ""
-    return (f"Model version {version} · the bank refuses from an estimated risk of "
-            f"{format_percent(threshold)}{quality}")
+    return (
+        f"Model version {version} · the bank refuses from an estimated risk of "
+        f"{format_percent(threshold)}{quality}"
+    )
+
+
+def information_markdown(groups: Sequence[Any]) -> str:
+    """The client's grouped information as Markdown tables, one per group.
+
+    ``groups`` are ``service.describe.Group``-like: a ``title`` and ``fields`` with
+    ``label`` and an already formatted ``value``.
+    """
+    blocks = []
+    for group in groups:
+        rows = "\n".join(
+            f"| {field.label} | {str(field.value).replace('|', '/')} |" for field in group.fields
+        )
+        blocks.append(f"### {group.title}\n\n| | |\n|---|---|\n{rows}")
+    return "\n\n".join(blocks)
+
+
+def axis_title(label: str, unit: str) -> str:
+    """A chart axis title with its unit: ``"Age (years)"``; no empty brackets."""
+    shown = {"currency": "", "": "", "ratio": "ratio", "count": ""}.get(unit, unit)
+    if not shown or shown.lower() in label.lower():
+        return label
+    return f"{label} ({shown})"
+
+
+def scaled(value: Any, display_scale: float | None) -> float:
+    """A raw feature value in its display unit (NaN when missing)."""
+    if is_missing(value):
+        return math.nan
+    return float(value) * (display_scale if display_scale else 1.0)
