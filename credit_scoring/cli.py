@@ -29,6 +29,9 @@ def _register() -> None:
     from features.synthetic.cli import generate_command
 
     app.command("generate")(generate_command)
+    from monitoring.cli import drift_command
+
+    app.command("drift")(drift_command)
 
 
 _register()
