@@ -1,0 +1,203 @@
+"""What the service does for each route, outside BentoML: resolve, score, log, answer.
+
+The Bento service class stays a thin shell (one call per API); this module turns
+validated requests into feature rows, scores them through ``service.scoring`` (the one
+scoring path), records the metrics, appends the scored applications to the request log
+before answering, and builds the response bodies. It can be driven in-process, which
+is how the tests and the benchmark's reference use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from credit_scoring.logs import get_logger
+from service import scoring
+from service.clients import ClientStore
+from service.describe import describe_client
+from service.metrics import ServiceMetrics
+from service.schemas import (
+    ApplicationRequest,
+    ClientField,
+    ClientGroup,
+    ClientResponse,
+    Contribution,
+    ExplainRequest,
+    ExplainResponse,
+    ScoreRequest,
+    ScoreResponse,
+)
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One client resolved to its feature vector (model order; NaN = missing)."""
+
+    client_id: int | None
+    vector: np.ndarray
+
+
+class ScoringEngine:
+    """The model, the known clients, the request log and the metrics, working together.
+
+    Parameters
+    ----------
+    model : training.bundle.CreditModel
+        The served model.
+    clients : ClientStore
+        The known clients (their population scores are filled here, once).
+    request_log : monitoring.request_log.RequestLog or None
+        Where scored applications are appended (durably, before the answer).
+    metrics : ServiceMetrics or None
+        Where scores, decisions and explanation times are counted.
+    """
+
+    def __init__(self, model, clients: ClientStore, request_log=None, metrics=None) -> None:
+        self.model = model
+        self.clients = clients
+        self.request_log = request_log
+        self.metrics = metrics
+        self.feature_names: list[str] = list(model.feature_names)
+        self._position = {name: i for i, name in enumerate(self.feature_names)}
+        population = scoring.score(model, clients.frame())
+        clients.set_scores([r.probability for r in population], [r.decision for r in population])
+
+    @classmethod
+    def load(
+        cls,
+        model,
+        features_dir: Path,
+        request_log_dir: Path | None,
+        *,
+        with_metrics: bool = True,
+    ) -> ScoringEngine:
+        """Load the known clients from ``features_dir`` and open the request log."""
+        clients = ClientStore.load(features_dir, model.feature_names)
+        request_log = None
+        if request_log_dir is not None:
+            from monitoring.request_log import RequestLog
+
+            request_log = RequestLog(request_log_dir)
+        metrics = ServiceMetrics(model_info(model)) if with_metrics else None
+        engine = cls(model, clients, request_log, metrics)
+        log.info(
+            "event=engine_ready model=%s clients=%d features=%d request_log=%s",
+            model.tag,
+            len(clients),
+            len(engine.feature_names),
+            request_log_dir,
+        )
+        return engine
+
+    # --- resolving requests to feature rows
+    def resolve(self, request: ScoreRequest | ExplainRequest) -> Row:
+        """The request's feature vector: the known client's row, or the given record."""
+        if request.client_id is not None:
+            return Row(request.client_id, self.clients.feature_vector(request.client_id))
+        vector = np.full(len(self.feature_names), np.nan)
+        for name, value in (request.features or {}).items():
+            if value is not None:
+                vector[self._position[name]] = value
+        return Row(None, vector)
+
+    def frame(self, rows: Sequence[Row]) -> pd.DataFrame:
+        """Rows as the feature frame ``service.scoring`` takes."""
+        return pd.DataFrame(np.vstack([r.vector for r in rows]), columns=self.feature_names)
+
+    # --- scoring
+    def score_rows(self, rows: Sequence[Row]) -> list[ScoreResponse]:
+        """Score ``rows`` in one model call, count them, log them, answer in order."""
+        if not rows:
+            return []
+        results = scoring.score(self.model, self.frame(rows))
+        for row, result in zip(rows, results, strict=True):
+            result.client_id = row.client_id
+        if self.metrics is not None:
+            self.metrics.observe_scores(
+                [r.probability for r in results], [r.decision for r in results]
+            )
+        if self.request_log is not None:
+            self.request_log.append(
+                [
+                    {
+                        "features": dict(zip(self.feature_names, row.vector.tolist(), strict=True)),
+                        **result.to_dict(),
+                    }
+                    for row, result in zip(rows, results, strict=True)
+                ]
+            )
+        return [ScoreResponse(**result.to_dict()) for result in results]
+
+    def score(self, request: ScoreRequest) -> ScoreResponse:
+        """Score one client (no batching)."""
+        return self.score_rows([self.resolve(request)])[0]
+
+    def score_batch(self, requests: Sequence[ScoreRequest]) -> list[ScoreResponse]:
+        """Score many clients in one model call, answers in order."""
+        return self.score_rows([self.resolve(r) for r in requests])
+
+    def score_application(self, request: ApplicationRequest) -> ScoreResponse:
+        """Compute a new applicant's features with the training SQL, then score them."""
+        from features.online import compute_features
+
+        frame = compute_features(request.application, request.history)
+        vector = frame.reindex(columns=self.feature_names).to_numpy(dtype=np.float64)[0]
+        client_id = request.application.get("SK_ID_CURR")
+        client_id = int(client_id) if isinstance(client_id, int | float) else None
+        return self.score_rows([Row(client_id, vector)])[0]
+
+    # --- explaining and describing
+    def explain(self, request: ExplainRequest) -> ExplainResponse:
+        """The top-k SHAP contributions, base value and plain-language reasons."""
+        row = self.resolve(request)
+        if self.metrics is not None:
+            with self.metrics.time_explanation():
+                explanation = scoring.explain(self.model, self.frame([row]), request.top_k)
+        else:
+            explanation = scoring.explain(self.model, self.frame([row]), request.top_k)
+        return explain_response(explanation, row.client_id)
+
+    def describe(self, client_id: int) -> ClientResponse:
+        """The known client's descriptive information, grouped, in human units."""
+        application = self.clients.application(client_id)
+        features = dict(
+            zip(self.feature_names, self.clients.feature_vector(client_id).tolist(), strict=True)
+        )
+        groups = describe_client(application, features, self.clients.manifest)
+        return ClientResponse(
+            client_id=client_id,
+            groups=[
+                ClientGroup(
+                    title=g.title,
+                    fields=[
+                        ClientField(name=f.name, label=f.label, value=f.value) for f in g.fields
+                    ],
+                )
+                for g in groups
+            ],
+        )
+
+
+def model_info(model) -> dict[str, str]:
+    """The served model's description for the ``credit_model_info`` metric."""
+    return {
+        "tag": str(model.tag),
+        "version": str(model.version),
+        "threshold": f"{float(model.threshold):.6g}",
+        "features": str(len(model.feature_names)),
+        "strategy": str(getattr(model, "strategy", "")),
+    }
+
+
+def explain_response(explanation: scoring.Explanation, client_id: int | None) -> ExplainResponse:
+    """``service.scoring``'s explanation as the API's response body."""
+    body = explanation.to_dict()
+    body["client_id"] = client_id
+    return ExplainResponse(**body)
