@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -94,26 +95,35 @@ def check_features(folder: Path) -> None:
 
 
 def serve_command(
-    port: int = typer.Option(3000, help="Port to listen on."),
-    model: str = typer.Option(
-        settings.DEFAULT_MODEL_TAG,
-        envvar=settings.ENV_MODEL_TAG,
-        help="Model tag in the BentoML store (name:version or name:latest).",
-    ),
-    features: Path = typer.Option(
-        settings.DEFAULT_FEATURES_DIR,
-        envvar=settings.ENV_FEATURES_DIR,
-        help="Folder of the known clients' feature tables (from `credit-scoring features`).",
-    ),
-    request_log: Path = typer.Option(
-        settings.DEFAULT_REQUEST_LOG_DIR,
-        envvar=settings.ENV_REQUEST_LOG_DIR,
-        help="Folder of the request log (scored applications, for drift monitoring).",
-    ),
-    host: str = typer.Option("127.0.0.1", help="Address to bind; 0.0.0.0 to accept remote calls."),
-    batching: bool = typer.Option(
-        True, "--batching/--no-batching", help="Adaptive batching of single /score requests."
-    ),
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 3000,
+    model: Annotated[
+        str,
+        typer.Option(
+            envvar=settings.ENV_MODEL_TAG,
+            help="Model tag in the BentoML store (name:version or name:latest).",
+        ),
+    ] = settings.DEFAULT_MODEL_TAG,
+    features: Annotated[
+        Path,
+        typer.Option(
+            envvar=settings.ENV_FEATURES_DIR,
+            help="Folder of the known clients' feature tables (from `credit-scoring features`).",
+        ),
+    ] = settings.DEFAULT_FEATURES_DIR,
+    request_log: Annotated[
+        Path,
+        typer.Option(
+            envvar=settings.ENV_REQUEST_LOG_DIR,
+            help="Folder of the request log (scored applications, for drift monitoring).",
+        ),
+    ] = settings.DEFAULT_REQUEST_LOG_DIR,
+    host: Annotated[
+        str, typer.Option(help="Address to bind; 0.0.0.0 to accept remote calls.")
+    ] = "127.0.0.1",
+    batching: Annotated[
+        bool,
+        typer.Option("--batching/--no-batching", help="Adaptive batching of single /score calls."),
+    ] = True,
 ) -> None:
     """Serve the scoring API, its metrics and the dashboard (Ctrl-C stops it)."""
     check_features(features)

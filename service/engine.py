@@ -26,7 +26,6 @@ from service.schemas import (
     ClientField,
     ClientGroup,
     ClientResponse,
-    Contribution,
     ExplainRequest,
     ExplainResponse,
     ScoreRequest,
