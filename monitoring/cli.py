@@ -12,11 +12,8 @@ from typing import Annotated
 
 import typer
 
-from credit_scoring.logs import get_logger
 from credit_scoring.settings import DEFAULT_MODEL_TAG
 from monitoring.metrics import DEFAULT_DRIFT_DIR, ENV_DRIFT_DIR
-
-log = get_logger(__name__)
 
 
 def drift_command(
@@ -70,6 +67,7 @@ def drift_command(
 ) -> None:
     """Compare current data with the reference: HTML + JSON report, summary, Prometheus file."""
     from monitoring.drift import DriftRun
+    from monitoring.job import run_drift
     from monitoring.sources import DriftInputError
 
     if not 0 < alert_share <= 1:
@@ -78,7 +76,7 @@ def drift_command(
         )
     chosen = [c.strip() for c in columns.split(",") if c.strip()]
     try:
-        run: DriftRun = _run(
+        run: DriftRun = run_drift(
             reference,
             current,
             out,
@@ -98,64 +96,3 @@ def drift_command(
     print(run.line())
     if run.alert:
         raise typer.Exit(1)
-
-
-def _run(
-    reference: str,
-    current: str,
-    out: Path,
-    *,
-    top: int,
-    columns: list[str],
-    model_tag: str,
-    alert_share: float,
-    since: str | None,
-    until: str | None,
-    sample: int,
-    seed: int,
-    show: bool,
-):
-    """The steps of the command, each announced on the progress line."""
-    from credit_scoring.logs import progress
-    from monitoring.drift import choose_columns, drift_report, with_scores, write_outputs
-    from monitoring.sources import DriftInputError, model_source, open_source
-
-    steps = progress(
-        iter(["open sources", "sample rows", "evidently report", "write files"]),
-        desc="drift",
-        total=4,
-        enabled=show,
-        unit="step",
-    )
-    next(steps)
-    ref = open_source(reference, since=since, until=until)
-    cur = open_source(current, since=since, until=until)
-    model = ref.model
-    if model_tag:
-        model = model_source(model_tag).model
-    chosen = choose_columns(ref, cur, model=model, top=top, columns=columns or None)
-    next(steps)
-    needed = [*chosen, *(model.feature_names if model is not None else []), "prediction"]
-    ref_frame = with_scores(ref.load(needed, sample=sample, seed=seed, show=show), ref, model)
-    cur_frame = with_scores(cur.load(needed, sample=sample, seed=seed + 1, show=show), cur, model)
-    next(steps)
-    if cur_frame.empty:
-        raise DriftInputError(f"{cur.label}: no rows")
-    run = drift_report(ref_frame, cur_frame, chosen, alert_share=alert_share)
-    run.summary.update(
-        reference={"source": ref.label, "rows": ref.rows, "sampled": len(ref_frame)},
-        current={"source": cur.label, "rows": cur.rows, "sampled": len(cur_frame)},
-        model=model.tag if model is not None else None,
-    )
-    next(steps)
-    paths = write_outputs(run, out)
-    log.info(
-        "event=drift_report html=%s summary=%s share=%.3f alert=%s",
-        paths["html"],
-        paths["summary"],
-        run.summary["drifted_share"],
-        run.alert,
-    )
-    for _ in steps:
-        pass
-    return run
