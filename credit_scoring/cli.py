@@ -35,6 +35,9 @@ def _register() -> None:
     from service.cli import serve_command
 
     app.command("serve")(serve_command)
+    from training.cli import train_command
+
+    app.command("train")(train_command)
 
 
 _register()
