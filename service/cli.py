@@ -3,70 +3,23 @@
 The command checks what the service needs before starting it, so that a missing model
 or feature table is a one-line error instead of a worker traceback, then runs
 ``bentoml serve service.service:CreditScoring`` with the configuration in its environment.
-``server_command`` builds that command line and environment; the tests and the load
-benchmark start their servers with it too.
+``service.process`` builds that command line; the tests, the load benchmark and the
+demo start their servers with it too.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from credit_scoring import settings
+from service.process import server_command
 
-#: The service, as ``bentoml serve`` imports it.
-SERVICE_IMPORT = "service.service:CreditScoring"
-#: The folder holding the ``service`` package (``bentoml serve``'s working directory).
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 FEATURE_FILES = ("train.parquet", "test.parquet", "applications.parquet", "manifest.json")
-
-
-def server_command(
-    *,
-    port: int,
-    model: str,
-    features: Path,
-    request_log: Path,
-    host: str = "127.0.0.1",
-    batching: bool = True,
-    token: str | None = None,
-) -> tuple[list[str], dict[str, str]]:
-    """The ``bentoml serve`` command line and environment for these settings.
-
-    Paths are made absolute, so that the server reads what the caller meant whatever
-    its working directory.
-    """
-    env = dict(os.environ)
-    env.update(
-        {
-            settings.ENV_MODEL_TAG: model,
-            settings.ENV_FEATURES_DIR: str(Path(features).resolve()),
-            settings.ENV_REQUEST_LOG_DIR: str(Path(request_log).resolve()),
-            "CREDIT_SCORE_BATCHING": "on" if batching else "off",
-            "BENTOML_DO_NOT_TRACK": env.get("BENTOML_DO_NOT_TRACK", "True"),
-        }
-    )
-    if token:
-        env[settings.ENV_API_TOKEN] = token
-    command = [
-        sys.executable,
-        "-m",
-        "bentoml",
-        "serve",
-        SERVICE_IMPORT,
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--working-dir",
-        str(PROJECT_DIR),
-    ]
-    return command, env
 
 
 def check_model(tag: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,34 @@ def model_tag(features_dir: Path, reports_dir: Path, bentoml_home: Path) -> str:
 
     run = train(features_dir, folds=3, seed=TEST_SEED, reports_dir=reports_dir, progress=False)
     return run.tag
+
+
+# --- A real Bento service on loopback, shared by the service, dashboard and monitoring tests.
+@pytest.fixture(scope="session")
+def request_log_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The request log folder of the session's service (``api_url``)."""
+    return tmp_path_factory.mktemp("requests")
+
+
+@pytest.fixture(scope="session")
+def api_url(
+    model_tag: str,
+    features_dir: Path,
+    request_log_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    """Base URL of a real ``bentoml serve`` of the service (no API token), stopped at the end.
+
+    Its server log is ``service.log`` in a temporary folder (the path is in failures).
+    """
+    from service.process import running_service
+
+    log_path = tmp_path_factory.mktemp("service") / "service.log"
+    with running_service(
+        model=model_tag,
+        features=features_dir,
+        request_log=request_log_dir,
+        log_path=log_path,
+        token="",  # open, whatever CREDIT_API_TOKEN the caller's shell has
+    ) as url:
+        yield url

@@ -1,0 +1,157 @@
+"""Start a real ``bentoml serve`` of the service and stop it: for the CLI, tests, benchmarks.
+
+``server_command`` is the one description of how the service is launched (command line
+and environment); ``running_service`` runs it in the background on a loopback port, waits
+until ``/readyz`` answers, and stops the whole process group (BentoML's workers included)
+on exit, so that nothing is left listening.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from credit_scoring import settings
+
+#: The service, as ``bentoml serve`` imports it.
+SERVICE_IMPORT = "service.service:CreditScoring"
+#: The folder holding the ``service`` package (``bentoml serve``'s working directory).
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+#: Environment switch of adaptive batching for single ``/score`` calls (on/off).
+ENV_SCORE_BATCHING = "CREDIT_SCORE_BATCHING"
+
+
+def server_command(
+    *,
+    port: int,
+    model: str,
+    features: Path,
+    request_log: Path,
+    host: str = "127.0.0.1",
+    batching: bool = True,
+    token: str | None = None,
+) -> tuple[list[str], dict[str, str]]:
+    """The ``bentoml serve`` command line and environment for these settings.
+
+    Paths are made absolute, so that the server reads what the caller meant whatever
+    its working directory. ``token`` (if given) overrides ``CREDIT_API_TOKEN``.
+    """
+    env = dict(os.environ)
+    env.update(
+        {
+            settings.ENV_MODEL_TAG: model,
+            settings.ENV_FEATURES_DIR: str(Path(features).resolve()),
+            settings.ENV_REQUEST_LOG_DIR: str(Path(request_log).resolve()),
+            ENV_SCORE_BATCHING: "on" if batching else "off",
+            "BENTOML_DO_NOT_TRACK": env.get("BENTOML_DO_NOT_TRACK", "True"),
+        }
+    )
+    if token is not None:
+        env[settings.ENV_API_TOKEN] = token
+    command = [
+        sys.executable,
+        "-m",
+        "bentoml",
+        "serve",
+        SERVICE_IMPORT,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--working-dir",
+        str(PROJECT_DIR),
+    ]
+    return command, env
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_ready(url: str, process: subprocess.Popen, timeout: float, log_path: Path) -> None:
+    """Return once ``url/readyz`` answers 200; raise with the server's log otherwise."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"the service exited with status {process.returncode} before being ready:\n"
+                + _tail(log_path)
+            )
+        try:
+            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"the service was not ready after {timeout:.0f} s:\n" + _tail(log_path))
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+@contextmanager
+def running_service(
+    *,
+    model: str,
+    features: Path,
+    request_log: Path,
+    log_path: Path,
+    batching: bool = True,
+    token: str | None = None,
+    port: int | None = None,
+    timeout: float = 240,
+) -> Iterator[str]:
+    """Run the service on loopback while the block runs; yield its base URL.
+
+    The server's output goes to ``log_path``. On exit the server's process group gets
+    SIGTERM, then SIGKILL if it has not stopped within 20 s.
+    """
+    port = port or free_port()
+    command, env = server_command(
+        port=port,
+        model=model,
+        features=features,
+        request_log=request_log,
+        batching=batching,
+        token=token,
+    )
+    url = f"http://127.0.0.1:{port}"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        wait_ready(url, process, timeout, log_path)
+        yield url
+    finally:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM the server's process group, SIGKILL it after 20 s."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
