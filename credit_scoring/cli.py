@@ -38,6 +38,9 @@ def _register() -> None:
     from training.cli import train_command
 
     app.command("train")(train_command)
+    from ui.cli import ui_command
+
+    app.command("ui")(ui_command)
 
 
 _register()

@@ -9,6 +9,7 @@ credit ÷ annuity in months; a down payment lowers the amount financed at that t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,6 +22,10 @@ GRID_STEPS = 14
 BISECTION_ROUNDS = 6
 
 
+def _positive(value: object) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value) and value > 0
+
+
 @dataclass(frozen=True)
 class LoanTerms:
     """What the manager can change: credit amount, annuity, goods price, down payment."""
@@ -31,10 +36,10 @@ class LoanTerms:
     down_payment: float = 0.0
 
     def __post_init__(self) -> None:
-        if not self.credit or self.credit <= 0:
-            raise ValueError(f"credit amount must be positive, got {self.credit!r}")
-        if not self.annuity or self.annuity <= 0:
-            raise ValueError(f"annuity must be positive, got {self.annuity!r}")
+        if not _positive(self.credit):
+            raise ValueError(f"credit amount must be a positive number, got {self.credit!r}")
+        if not _positive(self.annuity):
+            raise ValueError(f"annuity must be a positive number, got {self.annuity!r}")
         if self.down_payment < 0:
             raise ValueError(f"down payment cannot be negative, got {self.down_payment!r}")
         if self.down_payment >= self.credit:
