@@ -47,7 +47,7 @@ def make_features(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray, pd.Serie
             "NOISE_2": rng.normal(size=n),
         }
     )
-    logit = -2.3 - 3.5 * (ext - 0.57) + 0.55 * late + 1.8 * (debt - 0.28) - 0.03 * (age - 43)
+    logit = -3.0 - 6.0 * (ext - 0.57) + 0.6 * late + 1.8 * (debt - 0.28) - 0.03 * (age - 43)
     pd_true = 1 / (1 + np.exp(-logit))
     frame.loc[rng.random(n) < 0.15, "EXT_SOURCE_2"] = np.nan
     frame.loc[rng.random(n) < 0.3, "BURO_DEBT_RATIO"] = np.nan
