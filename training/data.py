@@ -91,7 +91,7 @@ def load_feature_table(folder: Path) -> FeatureTable:
     y = frame[target]
     if y.isna().any():
         raise FeatureTableError(f"{path}: column {target!r} has {int(y.isna().sum())} missing")
-    bad = sorted(set(y.unique()) - {0, 1})
+    bad = sorted(set(y.unique().tolist()) - {0, 1})
     if bad:
         raise FeatureTableError(f"{path}: column {target!r} must be 0 or 1, found {bad[:5]}")
     if y.nunique() < 2:
