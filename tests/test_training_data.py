@@ -42,9 +42,10 @@ def test_fingerprint_changes_with_the_data(table_dir: Path) -> None:
 
 BAD_TABLES = [
     pytest.param(lambda f: f.drop(columns="TARGET"), r"column 'TARGET' .* missing", id="no-target"),
-    pytest.param(lambda f: f.assign(TARGET=0), r"column 'TARGET' has a single class", id="single-class"),
-    pytest.param(lambda f: f.assign(TARGET=f["TARGET"] * 2), r"column 'TARGET' must be 0 or 1, found \[2\]",
-                 id="non-binary-target"),
+    pytest.param(lambda f: f.assign(TARGET=0), r"column 'TARGET' has a single class",
+                 id="single-class"),
+    pytest.param(lambda f: f.assign(TARGET=f["TARGET"] * 2),
+                 r"column 'TARGET' must be 0 or 1, found \[2\]", id="non-binary-target"),
     pytest.param(lambda f: f.assign(AMT_CREDIT="a lot"),
                  r"feature column 'AMT_CREDIT' is not numeric", id="non-numeric"),
     pytest.param(lambda f: f.iloc[0:0], r"the table has no rows", id="no-rows"),
