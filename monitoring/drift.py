@@ -1,8 +1,9 @@
 """Data and prediction drift between two sources, as an Evidently report and a compact summary.
 
-The report is Evidently's ``DataDriftPreset`` on the chosen features (by default the model's
-most important ones: drift in a feature the model barely uses does not move scores) plus a
-``ValueDrift`` of the score distribution. Evidently chooses each column's test by its size
+The report is Evidently's data drift preset (its drifted-columns count and drift table; see
+``monitoring.feature_drift``) on the chosen features, by default the model's most important
+ones (drift in a feature the model barely uses does not move scores), plus a ``ValueDrift``
+of the score distribution. Evidently chooses each column's test by its size
 and kind (above 1,000 rows: normed Wasserstein distance for numbers, Jensen-Shannon for
 features with at most five values); a feature drifts when its score passes the test's
 threshold, and the report alerts when the share of drifted features reaches ``alert_share``
@@ -142,7 +143,8 @@ def drift_report(
     """
     from evidently import DataDefinition, Dataset, Report
     from evidently.metrics import ValueDrift
-    from evidently.presets import DataDriftPreset
+
+    from monitoring.feature_drift import FeatureDriftPreset, drift_by_column
 
     if not 0 < alert_share <= 1:
         raise DriftInputError(f"alert share must be in (0, 1], got {alert_share}")
@@ -156,7 +158,7 @@ def drift_report(
     scored = PREDICTION in reference.columns and PREDICTION in current.columns
     numeric = [*tested, PREDICTION] if scored else tested
     definition = DataDefinition(numerical_columns=numeric)
-    metrics: list[Any] = [DataDriftPreset(columns=tested, drift_share=alert_share)]
+    metrics: list[Any] = [FeatureDriftPreset(columns=tested, drift_share=alert_share)]
     if scored:
         metrics.append(ValueDrift(column=PREDICTION))
     report = Report(metrics, include_tests=True)
@@ -167,24 +169,28 @@ def drift_report(
             Dataset.from_pandas(current[numeric].astype("float64"), data_definition=definition),
             Dataset.from_pandas(reference[numeric].astype("float64"), data_definition=definition),
         )
-    summary = _summarise(snapshot.dict(), tested, alert_share=alert_share)
+    summary = _summarise(
+        snapshot.dict(), drift_by_column(snapshot, tested), tested, alert_share=alert_share
+    )
     summary["skipped_empty"] = empty
     return DriftRun(snapshot=snapshot, summary=summary)
 
 
-def _summarise(result: dict[str, Any], columns: list[str], *, alert_share: float) -> dict:
-    """The figures operations need, read from Evidently's result (not recomputed)."""
+def _summarise(
+    result: dict[str, Any], table: dict[str, Any], columns: list[str], *, alert_share: float
+) -> dict:
+    """The figures operations need, read from Evidently's results (not recomputed)."""
     failed = {
         test["metric_config"]["metric_id"] for test in result["tests"] if test["status"] == "FAIL"
     }
     share = count = None
-    drift: dict[str, dict[str, Any]] = {}
+    prediction = None
     for metric in result["metrics"]:
         config = metric.get("config", {})
         if config.get("type", "").endswith(":DriftedColumnsCount"):
             share, count = metric["value"]["share"], int(metric["value"]["count"])
         elif config.get("type", "").endswith(":ValueDrift"):
-            drift[config["column"]] = {
+            prediction = {
                 "name": config["column"],
                 "score": float(metric["value"]),
                 "method": config.get("method"),
@@ -193,6 +199,16 @@ def _summarise(result: dict[str, Any], columns: list[str], *, alert_share: float
             }
     if share is None:
         raise RuntimeError("Evidently's result has no DriftedColumnsCount metric")
+    features = [
+        {
+            "name": column,
+            "score": float(table[column].drift_score),
+            "method": table[column].stattest_name,
+            "threshold": table[column].stattest_threshold,
+            "drifted": bool(table[column].drift_detected),
+        }
+        for column in columns
+    ]
     return {
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
         "drifted_share": float(share),
@@ -200,8 +216,8 @@ def _summarise(result: dict[str, Any], columns: list[str], *, alert_share: float
         "columns_checked": len(columns),
         "alert_share": alert_share,
         "alert": bool(share >= alert_share),
-        "features": [drift[c] for c in columns],
-        "prediction": drift.get(PREDICTION),
+        "features": features,
+        "prediction": prediction,
     }
 
 
@@ -217,7 +233,10 @@ def write_outputs(run: DriftRun, out: Path) -> dict[str, Path]:
         "prom": out / PROM_FILE,
     }
     run.snapshot.save_html(str(paths["html"]))
-    run.snapshot.save_json(str(paths["json"]))
+    # Evidently's metrics and tests, plus each feature's test (Evidently keeps those in the table).
+    result = json.loads(run.snapshot.json())
+    result["drift_by_column"] = run.summary["features"]
+    paths["json"].write_text(json.dumps(result, indent=1) + "\n")
     # Written last and atomically: the service's gauges read it while the job may be running.
     _write_atomic(paths["summary"], json.dumps(run.summary, indent=2) + "\n")
     write_textfile(run.summary, paths["prom"])
