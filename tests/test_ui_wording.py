@@ -200,3 +200,50 @@ def test_smallest_granted_credit_none_when_no_amount_helps():
     """No proposal when no amount within bounds turns the decision."""
     terms = LoanTerms(credit=500_000, annuity=25_000, goods_price=None)
     assert smallest_granted_credit(terms, lambda batch: [False] * len(batch)) is None
+
+
+@pytest.mark.parametrize(
+    ("same", "band", "expected"),
+    [
+        (
+            ["gender", "income type"],
+            (30, 40),
+            "clients with the same gender and income type, aged 30 to 40",
+        ),
+        (["gender"], None, "clients with the same gender"),
+        ([], (18.4, 28.4), "clients aged 18 to 28"),
+        ([], None, "all clients"),
+    ],
+)
+def test_similar_group_description(same, band, expected):
+    """The similar group is named in plain words, whatever criteria were kept."""
+    assert wording.similar_group_description(same, band) == expected
+
+
+def test_information_html_groups_and_escapes():
+    """One titled section per group; labels and values escaped."""
+
+    class Field:
+        def __init__(self, label, value):
+            self.label, self.value = label, value
+
+    class Group:
+        def __init__(self, title, fields):
+            self.title, self.fields = title, fields
+
+    text = wording.information_html(
+        [
+            Group("Identity and family", [Field("Gender", "F")]),
+            Group("Employment", [Field("Sector", "<b>")]),
+        ]
+    )
+    assert text.count("<section>") == 2
+    assert "<h3>Identity and family</h3>" in text and "<dt>Gender</dt><dd>F</dd>" in text
+    assert "&lt;b&gt;" in text and "<b>" not in text
+
+
+def test_axis_title_adds_unit_once():
+    """Units in brackets, not repeated, none for money."""
+    assert wording.axis_title("Age", "years") == "Age (years)"
+    assert wording.axis_title("Age in years", "years") == "Age in years"
+    assert wording.axis_title("Credit amount", "currency") == "Credit amount"

@@ -37,6 +37,13 @@ CSS = """
                  background: #F2F7FB; }
 #decision-box h2 { margin-top: 0.2rem; }
 .caption { font-size: 0.95rem; color: #333333; }
+.info-grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1rem 2.5rem; }
+.info-grid h3 { font-size: 1.1rem; font-weight: 700; margin: 0.6rem 0 0.4rem;
+                border-bottom: 2px solid #0072B2; padding-bottom: 0.2rem; }
+.info-grid dl { display: grid; grid-template-columns: minmax(12rem, max-content) 1fr;
+                gap: 0.3rem 1rem; margin: 0; }
+.info-grid dt { color: #333333; }
+.info-grid dd { margin: 0; font-weight: 600; }
 """
 THEME = gr.themes.Default(primary_hue="blue", neutral_hue="slate")
 NO_CLIENT = "No client selected yet: find one in the first tab, by ID or with filters."
@@ -167,6 +174,7 @@ def open_client(backend: Backend, client_id: Any) -> tuple:
     except LookupError as error:
         raise gr.Error(str(error)) from None
     terms = view.terms
+    features = backend.feature_choices()
     first, second = view.top_features[:2] if len(view.top_features) > 1 else (None, None)
     return (
         int(view.client_id),
@@ -179,10 +187,10 @@ def open_client(backend: Backend, client_id: Any) -> tuple:
         charts.contributions_figure(view.factor_lines, view.contributions),
         _contributions_caption(view),
         wording.reasons_markdown(view.reasons, view.decision),
-        view.information_markdown,
-        gr.Dropdown(value=first),
-        gr.Dropdown(value=first),
-        gr.Dropdown(value=second),
+        view.information_html,
+        gr.Dropdown(choices=features, value=first),
+        gr.Dropdown(choices=features, value=first),
+        gr.Dropdown(choices=features, value=second),
         terms.credit if terms else None,
         terms.annuity if terms else None,
         round(terms.term_months, 1) if terms else None,
@@ -234,7 +242,8 @@ def compare(
     caption = (
         f"*Charts: how {comparison.label.lower()} is spread among all clients (left) and "
         f"among {comparison.similar_description} (right). Blue bars are granted clients, "
-        "hatched orange-red bars refused clients; each group's bars add up to 100%. The "
+        "hatched orange-red bars refused clients; each group's bars add up to 100% (clients "
+        "without a value are left out). The "
         f"dashed black line is this client ({comparison.client_text}).*"
     )
     scatter_fig, scatter_caption = None, ""
@@ -407,7 +416,7 @@ def build_dashboard(backend: Backend) -> gr.Blocks:
                 importance_plot = gr.Plot(label="Global drivers", elem_id="drivers")
                 importance_caption_md = gr.Markdown(elem_classes="caption")
             with gr.Tab("4 · Client information", id="info"):
-                information_md = gr.Markdown(NO_CLIENT, elem_id="information")
+                information_html = gr.HTML(f"<p>{NO_CLIENT}</p>", elem_id="information")
             with gr.Tab("5 · Compare", id="compare"):
                 feature_dd = gr.Dropdown([], label="Feature to compare", elem_id="c-feature")
                 with gr.Row():
@@ -493,7 +502,7 @@ def build_dashboard(backend: Backend) -> gr.Blocks:
             contributions_plot,
             contributions_caption_md,
             reasons_md,
-            information_md,
+            information_html,
             feature_dd,
             x_dd,
             y_dd,

@@ -53,7 +53,7 @@ class ClientView:
     top_features: list[str]
     base_value: float
     reasons: list[str]
-    information_markdown: str
+    information_html: str
     terms: LoanTerms | None
 
 
@@ -207,7 +207,7 @@ class Backend:
             top_features=[c.feature for c in parts],
             base_value=explanation.base_value,
             reasons=list(explanation.reasons),
-            information_markdown=wording.information_markdown(groups),
+            information_html=wording.information_html(groups),
             terms=_loan_terms(application),
         )
 
@@ -248,11 +248,9 @@ class Backend:
             if len(found) >= MIN_SIMILAR or not keys:
                 break
             keys = keys[:-1]
-        same = ", ".join(words[k] for k in keys)
-        parts = [f"the same {same}" if same else ""]
-        if band:
-            parts.append(f"aged {band['age_min']:.0f} to {band['age_max']:.0f}")
-        description = "clients of " + " and ".join(p for p in parts if p)
+        description = wording.similar_group_description(
+            [words[k] for k in keys], (band["age_min"], band["age_max"]) if band else None
+        )
         return pd.Index(found["SK_ID_CURR"].to_numpy()), description
 
     def compare(self, client_id: int, feature: str) -> Comparison:

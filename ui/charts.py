@@ -36,15 +36,23 @@ CLIENT_COLOUR = OKABE_ITO["black"]
 _FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 14}
 
 
-def _layout(fig: go.Figure, *, height: int, title: str | None = None) -> go.Figure:
+def _layout(
+    fig: go.Figure, *, height: int, title: str | None = None, legend_below: bool = False
+) -> go.Figure:
+    """Common look; a legend below the axis keeps the top free for the client's marker."""
+    legend = (
+        {"orientation": "h", "yanchor": "top", "y": -0.3, "x": 0}
+        if legend_below
+        else {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
+    )
     fig.update_layout(
         height=height,
-        margin={"l": 10, "r": 20, "t": 50 if title else 20, "b": 40},
+        margin={"l": 10, "r": 20, "t": 50 if title else 30, "b": 95 if legend_below else 40},
         font=_FONT,
         title={"text": title, "x": 0, "xanchor": "left"} if title else None,
         paper_bgcolor="white",
         plot_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        legend=legend,
     )
     return fig
 
@@ -108,21 +116,36 @@ def contributions_figure(lines: Sequence[str], contributions: Sequence[float]) -
     xs = [float(contributions[i]) for i in order]
     colours = [RAISES_COLOUR if x > 0 else LOWERS_COLOUR for x in xs]
     texts = [("▲ raises risk" if x > 0 else "▼ lowers risk") + f" ({x:+.2f})" for x in xs]
+    # The words sit right of the bar (or of zero, for bars pointing left), never over the
+    # labels; the axis leaves them room.
+    reach = max((abs(x) for x in xs), default=1.0) or 1.0
+    low = min(min(xs, default=0.0), 0.0) - 0.05 * reach
+    high = max(max(xs, default=0.0), 0.0) + 0.9 * reach
     fig = go.Figure(
         go.Bar(
             x=xs,
             y=ys,
             orientation="h",
             marker={"color": colours},
-            text=texts,
-            textposition="auto",
-            insidetextanchor="middle",
-            hovertemplate="%{y}<br>%{text}<extra></extra>",
+            customdata=texts,
+            hovertemplate="%{y}<br>%{customdata}<extra></extra>",
         )
     )
+    for x, y, text in zip(xs, ys, texts, strict=True):
+        fig.add_annotation(
+            x=max(x, 0.0),
+            y=y,
+            text=text,
+            showarrow=False,
+            xanchor="left",
+            xshift=4,
+            font={"size": 13},
+        )
     fig.add_vline(x=0, line_width=1, line_color=CLIENT_COLOUR)
     fig.update_xaxes(
-        title="Effect on the risk score (log-odds): right raises, left lowers",
+        title="Effect on the risk score (log-odds): ▲ right raises it, ▼ left lowers it",
+        title_font={"size": 13},
+        range=[low, high],
         zeroline=False,
         gridcolor="#EEEEEE",
     )
@@ -192,7 +215,7 @@ def distribution_figure(
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title=axis_title, gridcolor="#EEEEEE")
     fig.update_yaxes(title="% of the group", gridcolor="#EEEEEE")
-    return _layout(fig, height=320, title=title)
+    return _layout(fig, height=360, title=title, legend_below=True)
 
 
 def scatter_figure(

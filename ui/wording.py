@@ -7,6 +7,7 @@ data's currency (no symbol is invented); days become years or months only here.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -261,19 +262,22 @@ def model_caption(version: str, threshold: float, auc: float | None) -> str:
     )
 
 
-def information_markdown(groups: Sequence[Any]) -> str:
-    """The client's grouped information as Markdown tables, one per group.
+def information_html(groups: Sequence[Any]) -> str:
+    """The client's grouped information as HTML: one titled list per group, two per row.
 
     ``groups`` are ``service.describe.Group``-like: a ``title`` and ``fields`` with
-    ``label`` and an already formatted ``value``.
+    ``label`` and an already formatted ``value``. Every text is escaped.
     """
-    blocks = []
+    sections = []
     for group in groups:
-        rows = "\n".join(
-            f"| {field.label} | {str(field.value).replace('|', '/')} |" for field in group.fields
+        rows = "".join(
+            f"<dt>{html.escape(str(field.label))}</dt><dd>{html.escape(str(field.value))}</dd>"
+            for field in group.fields
         )
-        blocks.append(f"### {group.title}\n\n| | |\n|---|---|\n{rows}")
-    return "\n\n".join(blocks)
+        sections.append(
+            f"<section><h3>{html.escape(str(group.title))}</h3><dl>{rows}</dl></section>"
+        )
+    return f'<div class="info-grid">{"".join(sections)}</div>'
 
 
 def axis_title(label: str, unit: str) -> str:
@@ -289,3 +293,15 @@ def scaled(value: Any, display_scale: float | None) -> float:
     if is_missing(value):
         return math.nan
     return float(value) * (display_scale if display_scale else 1.0)
+
+
+def similar_group_description(same: Sequence[str], age_band: tuple[float, float] | None) -> str:
+    """Who the similar clients are, in words: ``"clients with the same gender and income
+    type, aged 30 to 40"``."""
+    parts = []
+    if same:
+        listed = same[0] if len(same) == 1 else ", ".join(same[:-1]) + " and " + same[-1]
+        parts.append(f"with the same {listed}")
+    if age_band is not None:
+        parts.append(f"aged {age_band[0]:.0f} to {age_band[1]:.0f}")
+    return "clients " + ", ".join(parts) if parts else "all clients"
