@@ -96,13 +96,14 @@ class _ClientOrFeatures(BaseModel):
         examples=[{"EXT_SOURCE_2": 0.262, "EXT_SOURCE_3": 0.139, "DAYS_BIRTH": -9461}],
     )
 
-    _validate_client = field_validator("client_id")(_check_client)
     _validate_features = field_validator("features")(_check_features)
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> _ClientOrFeatures:
+    def _exactly_one_known(self) -> _ClientOrFeatures:
+        # The client is looked up only once the request is otherwise valid (a 400 first).
         if (self.client_id is None) == (self.features is None):
             raise ValueError("give exactly one of 'client_id' or 'features'")
+        _check_client(self.client_id)
         return self
 
 

@@ -28,7 +28,9 @@ from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from credit_scoring import settings
+from features.raw import RawDataError
 from service.guard import RequestGuard
+from service.process import ENV_SCORE_BATCHING
 from service.schemas import (
     MAX_BATCH_ITEMS,
     ApplicationRequest,
@@ -41,6 +43,8 @@ from service.schemas import (
     ScoreResponse,
     bind_catalogue,
 )
+from ui.app import dashboard_app, ui_auth
+from ui.backend import Backend
 
 #: /score_batch: up to two full 1,000-client calls merged into one model call.
 BATCH_MAX_ROWS = 2 * MAX_BATCH_ITEMS
@@ -50,12 +54,13 @@ SCORE_MAX_ROWS = 64
 SCORE_MAX_LATENCY_MS = 2_000
 
 MODEL_TAG = os.environ.get(settings.ENV_MODEL_TAG, "").strip() or settings.DEFAULT_MODEL_TAG
-SCORE_BATCHING = os.environ.get("CREDIT_SCORE_BATCHING", "on").strip().lower() not in (
-    "0",
-    "off",
-    "false",
-    "no",
-)
+SCORE_BATCHING = os.environ.get(ENV_SCORE_BATCHING, "on").strip().lower() not in ("off", "0", "no")
+
+
+#: The dashboard (Gradio) is served under this path, in the same process and port as the
+#: API. Its Blocks are built now, when the class is defined; ``__init__`` attaches the model.
+DASHBOARD_PATH = "/ui"
+DASHBOARD = Backend()
 
 
 class ClientNotFound(bentoml.exceptions.NotFound):
@@ -65,6 +70,7 @@ class ClientNotFound(bentoml.exceptions.NotFound):
         super().__init__(f"client_id {client_id} is not a known client")
 
 
+@bentoml.asgi_app(dashboard_app(DASHBOARD, path=DASHBOARD_PATH), path="/")
 @bentoml.service(
     name="credit_scoring",
     workers=1,
@@ -88,6 +94,7 @@ class CreditScoring:
             settings.env_path(settings.ENV_REQUEST_LOG_DIR, settings.DEFAULT_REQUEST_LOG_DIR),
         )
         self.clients = self.engine.clients
+        DASHBOARD.attach(self.model, self.clients)
         bind_catalogue(
             Catalogue(frozenset(self.engine.feature_names), self.clients.__contains__),
             not_found=ClientNotFound,
@@ -121,7 +128,10 @@ class CreditScoring:
     @bentoml.api
     def score_application(self, request: ApplicationRequest, /) -> ScoreResponse:
         """Score a new applicant from raw rows; features come from the training SQL."""
-        return self.engine.score_application(request)
+        try:
+            return self.engine.score_application(request)
+        except RawDataError as error:  # rows the feature SQL cannot read: the caller's fault
+            raise bentoml.exceptions.InvalidArgument(str(error)) from None
 
     @bentoml.api
     def explain(self, request: ExplainRequest, /) -> ExplainResponse:
@@ -141,4 +151,7 @@ class CreditScoring:
 CreditScoring.add_asgi_middleware(
     RequestGuard,
     token=os.environ.get(settings.ENV_API_TOKEN, "").strip() or None,
+    # Browsers cannot send the API token: the dashboard skips the token check only when it
+    # has its own login (CREDIT_UI_USER / CREDIT_UI_PASSWORD).
+    open_prefixes=(DASHBOARD_PATH,) if ui_auth() else (),
 )
