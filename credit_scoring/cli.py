@@ -32,6 +32,9 @@ def _register() -> None:
     from monitoring.cli import drift_command
 
     app.command("drift")(drift_command)
+    from features.cli import features_command
+
+    app.command("features")(features_command)
     from service.cli import serve_command
 
     app.command("serve")(serve_command)
