@@ -64,22 +64,23 @@ APPLICATION_GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
     ),
 )
 
-#: The history group: features (from the manifest) about the client's past credits, shown
-#: with the manifest's label and unit when the feature build has them.
+#: The history group: a manager's summary of past credits, from the feature table, shown
+#: with the manifest's label and unit (those the feature build does not make are skipped).
 HISTORY_TITLE = "History with the bank and other lenders"
-HISTORY_FEATURE_PREFIXES = (
-    "BURO_",
-    "ACTIVE_",
-    "CLOSED_",
-    "PREV_",
-    "APPROVED_",
-    "REFUSED_",
-    "POS_",
-    "INSTAL_",
-    "CC_",
+HISTORY_FEATURES = (
+    "BURO_COUNT",
+    "ACTIVE_COUNT",
+    "ACTIVE_AMT_CREDIT_SUM_DEBT_SUM",
+    "BURO_CREDIT_DAY_OVERDUE_MAX",
+    "PREV_COUNT",
+    "APPROVED_COUNT",
+    "REFUSED_COUNT",
+    "INSTAL_LATE_SHARE_12M",
+    "INSTAL_DPD_MAX",
+    "INSTAL_PAYMENT_DIFF_SUM_12M",
+    "POS_SK_DPD_MAX",
+    "CC_AMT_BALANCE_MEAN",
 )
-#: At most this many history features are shown: a manager reads a summary, not a dump.
-HISTORY_LIMIT = 12
 #: The external scores are part of the history a lender sees.
 EXTERNAL_SCORES = (
     ("EXT_SOURCE_1", "External credit score 1", "score"),
@@ -134,16 +135,10 @@ def _years(years: float) -> str:
     return f"{text} year" + ("" if text == "1" else "s")
 
 
-def history_features(manifest: Mapping[str, Any], limit: int = HISTORY_LIMIT) -> list[dict]:
-    """Manifest entries of the features describing past credits, first ``limit`` of them.
-
-    Counts and sums of the client's bureau records, previous applications, instalments
-    and cards come first in manifest order, which the feature build keeps per table.
-    """
-    entries = [
-        f for f in manifest.get("features", []) if f["name"].startswith(HISTORY_FEATURE_PREFIXES)
-    ]
-    return entries[:limit]
+def history_features(manifest: Mapping[str, Any]) -> list[dict]:
+    """Manifest entries of ``HISTORY_FEATURES`` the feature build made, in that order."""
+    entries = {f["name"]: f for f in manifest.get("features", [])}
+    return [entries[name] for name in HISTORY_FEATURES if name in entries]
 
 
 def describe_client(

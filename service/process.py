@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from credit_scoring import settings
+from monitoring.metrics import DEFAULT_DRIFT_DIR, ENV_DRIFT_DIR
 
 #: The service, as ``bentoml serve`` imports it.
 SERVICE_IMPORT = "service.service:CreditScoring"
@@ -42,8 +43,9 @@ def server_command(
 ) -> tuple[list[str], dict[str, str]]:
     """The ``bentoml serve`` command line and environment for these settings.
 
-    Paths are made absolute, so that the server reads what the caller meant whatever
-    its working directory. ``token`` (if given) overrides ``CREDIT_API_TOKEN``.
+    Paths (and the drift gauges' folder) are made absolute, so that the server reads what
+    the caller meant whatever its working directory. ``token`` (if given) overrides
+    ``CREDIT_API_TOKEN``.
     """
     env = dict(os.environ)
     env.update(
@@ -55,6 +57,8 @@ def server_command(
             "BENTOML_DO_NOT_TRACK": env.get("BENTOML_DO_NOT_TRACK", "True"),
         }
     )
+    drift = env.get(ENV_DRIFT_DIR, "").strip()
+    env[ENV_DRIFT_DIR] = str(Path(drift or DEFAULT_DRIFT_DIR).resolve())
     if token is not None:
         env[settings.ENV_API_TOKEN] = token
     command = [

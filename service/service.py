@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 
 from credit_scoring import settings
 from features.raw import RawDataError
+from monitoring.metrics import DriftGauges
 from service.guard import RequestGuard
 from service.process import ENV_SCORE_BATCHING
 from service.schemas import (
@@ -94,6 +95,7 @@ class CreditScoring:
             settings.env_path(settings.ENV_REQUEST_LOG_DIR, settings.DEFAULT_REQUEST_LOG_DIR),
         )
         self.clients = self.engine.clients
+        self.drift_gauges = DriftGauges()  # the drift job's latest summary, read when scraped
         DASHBOARD.attach(self.model, self.clients)
         bind_catalogue(
             Catalogue(frozenset(self.engine.feature_names), self.clients.__contains__),
@@ -144,8 +146,8 @@ class CreditScoring:
         return self.engine.describe(request.client_id)
 
     def __metrics__(self, content: str) -> str:
-        """BentoML's metrics plus the served model's info metric."""
-        return self.engine.metrics.exposition(content) if self.engine.metrics else content
+        """BentoML's metrics, the served model's info metric and the drift gauges."""
+        return self.engine.metrics.exposition(content) + self.drift_gauges.exposition()
 
 
 CreditScoring.add_asgi_middleware(

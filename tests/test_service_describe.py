@@ -39,13 +39,13 @@ def test_describe_client_groups_every_field_and_says_not_provided() -> None:
     """Four groups in order; absent columns read 'not provided'; history from the manifest."""
     manifest = {
         "features": [
-            {"name": "BURO_CREDIT_COUNT", "label": "Credits at other lenders", "unit": "count"},
+            {"name": "BURO_COUNT", "label": "Credits at other lenders", "unit": "count"},
             {"name": "AMT_CREDIT", "label": "Credit amount", "unit": "currency"},
         ]
     }
     groups = describe_client(
         {"CODE_GENDER": "F", "DAYS_BIRTH": -10_000, "AMT_CREDIT": 250_000.0},
-        {"BURO_CREDIT_COUNT": 3.0},
+        {"BURO_COUNT": 3.0},
         manifest,
     )
     assert [g.title for g in groups] == [t for t, _ in APPLICATION_GROUPS] + [HISTORY_TITLE]
@@ -53,5 +53,5 @@ def test_describe_client_groups_every_field_and_says_not_provided() -> None:
     assert fields["DAYS_BIRTH"].value == "27.4 years"
     assert fields["AMT_CREDIT"].value == "250,000"
     assert fields["OCCUPATION_TYPE"].value == "not provided"
-    assert fields["BURO_CREDIT_COUNT"].label == "Credits at other lenders"
-    assert fields["BURO_CREDIT_COUNT"].value == "3"
+    assert fields["BURO_COUNT"].label == "Credits at other lenders"
+    assert fields["BURO_COUNT"].value == "3"
