@@ -157,6 +157,12 @@ def test_what_if_sentence_reports_an_unchanged_decision():
     assert "still be refused" in wording.what_if_sentence(0.12, 0.13, 0.09)
 
 
+def test_what_if_sentence_does_not_claim_a_move_it_cannot_show():
+    """A change smaller than the shown precision reads as 'stays at about'."""
+    text = wording.what_if_sentence(0.8012, 0.7961, 0.079)
+    assert text == "The estimated risk stays at about 80%; the application would still be refused."
+
+
 def test_suggestion_sentence_gives_amounts_and_share():
     """The advice gives both amounts, the reduction and the new risk."""
     text = wording.suggestion_sentence("Credit amount", 500_000, 400_000, 0.085, 0.09)

@@ -143,7 +143,7 @@ def contributions_figure(lines: Sequence[str], contributions: Sequence[float]) -
         )
     fig.add_vline(x=0, line_width=1, line_color=CLIENT_COLOUR)
     fig.update_xaxes(
-        title="Effect on the risk score (log-odds): ▲ right raises it, ▼ left lowers it",
+        title="Effect on the risk score (log-odds): ▲ raises · ▼ lowers",
         title_font={"size": 13},
         range=[low, high],
         zeroline=False,

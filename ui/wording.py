@@ -220,11 +220,12 @@ def matches_sentence(count: int, shown: int) -> str:
 def what_if_sentence(before: float, after: float, threshold: float) -> str:
     """What the change does to the score and the decision, in one sentence."""
     old, new = decision_of(before, threshold), decision_of(after, threshold)
-    move = "goes down" if after < before else "goes up" if after > before else "stays"
+    old_text, new_text = format_percent(before), format_percent(after)
+    move = "goes down" if after < before else "goes up"
     change = (
-        f"The estimated risk {move} from {format_percent(before)} to {format_percent(after)}"
-        if move != "stays"
-        else f"The estimated risk stays at {format_percent(after)}"
+        f"The estimated risk {move} from {old_text} to {new_text}"
+        if old_text != new_text
+        else f"The estimated risk stays at about {new_text}"
     )
     if old == new:
         return f"{change}; the application would still be {new}."
