@@ -562,17 +562,14 @@ def build_dashboard(backend: Backend) -> gr.Blocks:
     return dashboard
 
 
+def serving_options() -> dict[str, Any]:
+    """How the dashboard is served, alone or mounted: look, optional login, no footer."""
+    return {"theme": THEME, "css": CSS, "auth": ui_auth(), "footer_links": [], "show_error": True}
+
+
 def launch_dashboard(backend: Backend, *, host: str, port: int) -> None:
     """Serve the dashboard alone (``credit-scoring ui``), blocking until interrupted."""
-    build_dashboard(backend).launch(
-        server_name=host,
-        server_port=port,
-        theme=THEME,
-        css=CSS,
-        auth=ui_auth(),
-        footer_links=[],
-        show_error=True,
-    )
+    build_dashboard(backend).launch(server_name=host, server_port=port, **serving_options())
 
 
 def dashboard_app(backend: Backend, path: str = "/ui"):
@@ -587,13 +584,4 @@ def dashboard_app(backend: Backend, path: str = "/ui"):
     """
     from fastapi import FastAPI
 
-    return gr.mount_gradio_app(
-        FastAPI(),
-        build_dashboard(backend),
-        path=path,
-        theme=THEME,
-        css=CSS,
-        auth=ui_auth(),
-        footer_links=[],
-        show_error=True,
-    )
+    return gr.mount_gradio_app(FastAPI(), build_dashboard(backend), path=path, **serving_options())
