@@ -19,6 +19,19 @@ import yaml
 from monitoring.metrics import DriftGauges
 
 MONITORING = Path(__file__).resolve().parents[1] / "monitoring"
+SAMPLE_SUMMARY = {
+    "time": "2026-11-22T10:00:00+00:00",
+    "drifted_share": 0.25,
+    "drifted_count": 1,
+    "columns_checked": 4,
+    "alert_share": 0.3,
+    "alert": False,
+    "features": [
+        {"name": "DAYS_BIRTH", "score": 0.42, "method": "m", "threshold": 0.1, "drifted": True}
+    ],
+    "prediction": {"name": "prediction", "score": 0.05, "method": "m", "threshold": 0.1,
+                   "drifted": False},
+}  # fmt: skip
 
 
 def _free_port() -> int:
@@ -114,65 +127,60 @@ def _dashboard_expressions() -> list[str]:
 def test_prometheus_scrapes_drift_gauges(
     prometheus: Callable[[str], Prometheus], tmp_path: Path
 ) -> None:
-    """Drift gauges served over HTTP reach Prometheus; every dashboard query is valid PromQL."""
+    """Drift gauges served over HTTP reach Prometheus with their values."""
     from prometheus_client import start_http_server
 
     folder = tmp_path / "drift"
     folder.mkdir()
-    summary = {
-        "time": "2026-11-22T10:00:00+00:00",
-        "drifted_share": 0.25,
-        "drifted_count": 1,
-        "columns_checked": 4,
-        "alert_share": 0.3,
-        "alert": False,
-        "features": [
-            {"name": "DAYS_BIRTH", "score": 0.42, "method": "m", "threshold": 0.1, "drifted": True}
-        ],
-        "prediction": None,
-    }
-    (folder / "summary.json").write_text(json.dumps(summary))
+    (folder / "summary.json").write_text(json.dumps(SAMPLE_SUMMARY))
     port = _free_port()
-    server, thread = start_http_server(port, "127.0.0.1", registry=DriftGauges(folder).registry)
+    http, thread = start_http_server(port, "127.0.0.1", registry=DriftGauges(folder).registry)
     try:
-        server_url = prometheus(f"127.0.0.1:{port}")
-        (share,) = server_url.wait_for("credit_drift_share")
+        server = prometheus(f"127.0.0.1:{port}")
+        (share,) = server.wait_for("credit_drift_share")
         assert float(share["value"][1]) == 0.25
-        (score,) = server_url.wait_for('credit_drift_feature_score{feature="DAYS_BIRTH"}')
+        (score,) = server.wait_for('credit_drift_feature_score{feature="DAYS_BIRTH"}')
         assert float(score["value"][1]) == 0.42
-        for expression in _dashboard_expressions():
-            answer = server_url.query(expression)
-            assert answer["status"] == "success", (expression, answer)
     finally:
-        server.shutdown()
+        http.shutdown()
         thread.join()
 
 
-def test_dashboard_metric_names_are_known() -> None:
-    """Every metric a panel reads is one the service or the drift job exposes."""
+def _post(url: str, payload: object) -> dict:
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return json.load(answer)
+
+
+def test_prometheus_scrapes_the_service(
+    prometheus: Callable[[str], Prometheus], api_url: str, features_dir: Path
+) -> None:
+    """Prometheus scrapes the running service and answers for its decision counter.
+
+    Every metric the Grafana panels read is one the service exposes (or a drift gauge), and
+    every panel query is valid PromQL against the real server.
+    """
+    import pandas as pd
+
     from monitoring.metrics import drift_families
 
-    summary = {
-        "time": "2026-11-22T10:00:00+00:00",
-        "drifted_share": 0.0,
-        "drifted_count": 0,
-        "columns_checked": 1,
-        "alert_share": 0.3,
-        "alert": False,
-        "features": [],
-        "prediction": {"score": 0.0},
-    }
-    drift = {family.name for family in drift_families(summary)}
-    service = {
-        "credit_decisions_total",
-        "credit_score_probability_bucket",
-        "credit_explain_duration_seconds_bucket",
-        "bentoml_service_request_total",
-        "bentoml_service_request_duration_seconds_bucket",
-    }
+    client = int(pd.read_parquet(features_dir / "train.parquet", columns=["SK_ID_CURR"]).iloc[0, 0])
+    decision = _post(f"{api_url}/score", {"client_id": client})["decision"]
+    _post(f"{api_url}/explain", {"client_id": client, "top_k": 3})
+    server = prometheus(urllib.parse.urlsplit(api_url).netloc)
+    (counter,) = server.wait_for(f'sum(credit_decisions_total{{decision="{decision}"}})')
+    assert float(counter["value"][1]) >= 1
+    with urllib.request.urlopen(f"{api_url}/metrics", timeout=30) as answer:
+        exposed = set(re.findall(r"^([a-z_]+)", answer.read().decode(), flags=re.MULTILINE))
+    exposed |= {family.name for family in drift_families(SAMPLE_SUMMARY)}
     used = {
         name
         for expression in _dashboard_expressions()
         for name in re.findall(r"\b(?:credit|bentoml)_[a-z_]+", expression)
     }
-    assert used <= drift | service, used - drift - service
+    assert used <= exposed, used - exposed
+    for expression in _dashboard_expressions():
+        answer = server.query(expression)
+        assert answer["status"] == "success", (expression, answer)
