@@ -143,11 +143,22 @@ class ScoringEngine:
         return self.score_rows([self.resolve(r) for r in requests])
 
     def score_application(self, request: ApplicationRequest) -> ScoreResponse:
-        """Compute a new applicant's features with the training SQL, then score them."""
+        """Compute a new applicant's features with the training SQL, then score them.
+
+        Raises ``features.raw.RawDataError`` for rows the SQL cannot read or values that
+        make a feature infinite (the service answers 400).
+        """
         from features.online import compute_features
+        from features.raw import RawDataError
 
         frame = compute_features(request.application, request.history)
         vector = frame.reindex(columns=self.feature_names).to_numpy(dtype=np.float64)[0]
+        infinite = [n for n, v in zip(self.feature_names, vector, strict=True) if np.isinf(v)]
+        if infinite:  # e.g. an amount divided by a near-zero income: absurd raw values
+            raise RawDataError(
+                f"application: the values give infinite feature(s) {', '.join(infinite[:5])}; "
+                "check the amounts and their units"
+            )
         client_id = request.application.get("SK_ID_CURR")
         client_id = int(client_id) if isinstance(client_id, int | float) else None
         return self.score_rows([Row(client_id, vector)])[0]

@@ -22,6 +22,8 @@ from service.clients import UnknownClientError
 MAX_BATCH_ITEMS = 1_000
 #: Most features a top-k explanation lists.
 MAX_TOP_K = 50
+#: Largest whole number a raw integer column takes (exact in float64, fits in int64).
+MAX_WHOLE = 2**53
 #: Most rows per history table in ``/score_application`` (a long client has a few hundred).
 MAX_HISTORY_ROWS = 20_000
 
@@ -154,6 +156,8 @@ def _check_columns(table: str, row: dict[str, Any], where: str) -> None:
             raise ValueError(f"{where}: column {column!r} must be a number, got {value!r}")
         if kind == "int" and isinstance(value, float) and not value.is_integer():
             raise ValueError(f"{where}: column {column!r} must be a whole number, got {value!r}")
+        if kind == "int" and abs(value) > MAX_WHOLE:
+            raise ValueError(f"{where}: column {column!r} is out of range: {value!r}")
 
 
 HistoryTable = Literal[
