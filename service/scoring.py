@@ -123,7 +123,7 @@ def score(model, features: pd.DataFrame) -> list[ScoreResult]:
 
 def shap_values(model, X: pd.DataFrame) -> tuple[float, np.ndarray]:
     """Base value and SHAP contributions (log-odds), shape (n, p), in feature order."""
-    contributions = model.booster.predict(model.matrix(X), pred_contrib=True)
+    contributions = model.contributions(X)
     return float(contributions[0, -1]), contributions[:, :-1]
 
 
@@ -149,8 +149,8 @@ def explain(
     if top_k < 1:
         raise ValueError(f"top_k must be at least 1, got {top_k}")
     ids, X = _split_ids(model, _as_frame(features_row))
-    matrix = model.matrix(X)
-    contributions = model.booster.predict(matrix, pred_contrib=True)[0]
+    values = model.matrix(X)[0]
+    contributions = model.contributions(X)[0]
     base, parts = float(contributions[-1]), contributions[:-1]
     raw = base + float(parts.sum())
     probability = float(model.calibrate(np.array([raw]))[0])
@@ -159,7 +159,7 @@ def explain(
     top = order[: min(top_k, len(order))]
     specs = feature_specs(model.manifest)
     shown = [
-        _contribution(name, matrix[0, i], parts[i], specs.get(name, {}))
+        _contribution(name, values[i], parts[i], specs.get(name, {}))
         for i, name in ((i, model.feature_names[i]) for i in top)
     ]
     wanted = RAISES if decision == REFUSED else LOWERS

@@ -235,7 +235,6 @@ def write_note(
     model,
     table: FeatureTable,
     oof_probability: np.ndarray,
-    oof_uncalibrated: np.ndarray,
     costs: CostMatrix,
     timings: dict[str, float],
     seed: int,

@@ -299,7 +299,6 @@ def train(
         model=model,
         table=table,
         oof_probability=oof,
-        oof_uncalibrated=uncalibrated,
         costs=costs,
         timings=timings,
         seed=seed,
