@@ -39,6 +39,7 @@ ARROW_TYPES: dict[Kind, pa.DataType] = {
     "float": pa.float64(),
     "str": pa.string(),
 }
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 #: The id given to an application that has none yet (a new applicant).
 NEW_APPLICANT_ID = 0
 #: Application fields that are not features and may come with a known applicant's row.
@@ -113,48 +114,52 @@ class OnlineFeatures:
             self._load(tables)
             values: list[float] = []
             for source in SOURCES:
-                if any(tables[table].num_rows for table in source.tables):
-                    values += self._run(source)[0]
-                else:
-                    values += [math.nan] * len(self.columns[source.name])
+                # a source without rows gives no row: missing values, as the batch join
+                ran = any(tables[t].num_rows for t in source.tables) and self._run(source)
+                values += ran[0] if ran else [math.nan] * len(self.columns[source.name])
         return pd.DataFrame([values], columns=self.feature_names, dtype="float64")
 
-    def recompute_with_application(
+    def recompute(
         self,
-        application: Mapping[str, Any] | Sequence[Mapping[str, Any]],
-        history_features: Mapping[str, float] | pd.Series,
+        application: Mapping[str, Any],
+        known_features: Mapping[str, float] | pd.Series,
+        changes: Mapping[str, Any] | None = None,
     ) -> pd.DataFrame:
-        """The features of a known applicant after changing its application fields.
+        """A known applicant's one-row feature frame after changing application fields.
 
-        ``application.sql`` runs on the changed row(s); every other feature is taken from
-        ``history_features`` (the applicant's row of the feature table), since the history
-        does not change with the loan terms. Several rows (candidate terms) give one row
-        each, in order.
+        ``application.sql`` runs on the application row with ``changes`` applied (e.g. other
+        ``AMT_CREDIT``, ``AMT_ANNUITY``, ``AMT_GOODS_PRICE``); every other feature is taken
+        from ``known_features`` (the applicant's row of the feature table), since the credit
+        history does not change with the loan terms.
+
+        Raises
+        ------
+        RawDataError
+            An unknown or unreadable field, or ``known_features`` without a history feature.
         """
-        rows = [application] if isinstance(application, Mapping) else list(application)
         history_names = [n for n in self.feature_names if n not in self.columns["application"]]
-        missing = [name for name in history_names if name not in history_features]
+        missing = [name for name in history_names if name not in known_features]
         if missing:
             raise RawDataError(
-                f"history_features: missing feature {missing[0]}"
+                f"known_features: missing feature {missing[0]}"
                 + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
             )
-        table = self._typed(APPLICATION, rows, NEW_APPLICANT_ID, keep_ids=True)
+        row = {**application, **(changes or {})}
+        table = self._typed(APPLICATION, [row], _applicant_id(row))
         with self._lock:
             self._load({APPLICATION: table})
             own = self._run(SOURCE_BY_NAME["application"])
-        frame = pd.DataFrame(own, columns=self.columns["application"], dtype="float64")
-        for name in history_names:
-            frame[name] = float(history_features[name])
-        return frame[self.feature_names]
+        values = dict(zip(self.columns["application"], own[0], strict=True))
+        values |= {name: float(known_features[name]) for name in history_names}
+        return pd.DataFrame(
+            [[values[n] for n in self.feature_names]], columns=self.feature_names, dtype="float64"
+        )
 
     def _typed(
         self,
         table: str,
         rows: Sequence[Mapping[str, Any]],
         applicant: int,
-        *,
-        keep_ids: bool = False,
     ) -> pa.Table:
         """``rows`` as an Arrow table with the raw table's columns and types."""
         expected = self._kinds[table]
@@ -167,7 +172,7 @@ class OnlineFeatures:
                 raise RawDataError(f"{at}: unknown field {extra[0]!r}")
             for name, kind in expected.items():
                 values[name].append(_value(row.get(name), kind, f"{at}, field {name}"))
-            if ID_COLUMN in values and not keep_ids:
+            if ID_COLUMN in values:
                 given = values[ID_COLUMN][-1]
                 if given is not None and given != applicant:
                     raise RawDataError(
@@ -177,10 +182,6 @@ class OnlineFeatures:
         if table == APPLICATION:
             values[TARGET_COLUMN] = [None] * len(rows)
             values[SPLIT_COLUMN] = ["online"] * len(rows)
-            if keep_ids:
-                values[ID_COLUMN] = [
-                    NEW_APPLICANT_ID if v is None else v for v in values[ID_COLUMN]
-                ]
         return pa.table(
             {
                 name: pa.array(values[name], type=ARROW_TYPES[kind])
@@ -213,25 +214,29 @@ def _value(value: Any, kind: Kind, where: str) -> Any:
         return None
     if isinstance(value, float | np.floating) and np.isnan(value):
         return None
+    unreadable = RawDataError(f"{where}: cannot read {value!r} as {KIND_WORDS[kind]}")
     if kind == "str":
         if isinstance(value, str):
             return value
         if isinstance(value, int | np.integer) and not isinstance(value, bool):
             return str(value)
-        raise RawDataError(f"{where}: cannot read {value!r} as {KIND_WORDS[kind]}")
+        raise unreadable
     if isinstance(value, int | np.integer):
-        return int(value) if kind == "int" else float(value)
+        number = int(value)
+        if kind == "int" and not INT64_MIN <= number <= INT64_MAX:
+            raise unreadable
+        return number if kind == "int" else float(number)
     try:
         number = float(value.strip()) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
-        raise RawDataError(f"{where}: cannot read {value!r} as {KIND_WORDS[kind]}") from None
+        raise unreadable from None
     if math.isnan(number):
         return None
-    if kind == "float":
-        return number
-    if not number.is_integer():
-        raise RawDataError(f"{where}: cannot read {value!r} as {KIND_WORDS[kind]}")
-    return int(number)
+    if not math.isfinite(number) or (kind == "int" and not number.is_integer()):
+        raise unreadable
+    if kind == "int" and not INT64_MIN <= number <= INT64_MAX:
+        raise unreadable
+    return number if kind == "float" else int(number)
 
 
 _default: OnlineFeatures | None = None
@@ -258,12 +263,13 @@ def compute_features(
     return online_features().compute(application, history)
 
 
-def recompute_with_application(
-    application: Mapping[str, Any] | Sequence[Mapping[str, Any]],
-    history_features: Mapping[str, float] | pd.Series,
+def recompute_features(
+    application: Mapping[str, Any],
+    known_features: Mapping[str, float] | pd.Series,
+    changes: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
-    """A known applicant's features with changed application fields (the what-if).
+    """A known applicant's features after changing application fields (the what-if).
 
-    See ``OnlineFeatures.recompute_with_application``.
+    See ``OnlineFeatures.recompute``.
     """
-    return online_features().recompute_with_application(application, history_features)
+    return online_features().recompute(application, known_features, changes)

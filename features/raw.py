@@ -14,7 +14,7 @@ import io
 import re
 import shutil
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,18 +113,21 @@ def read_header(raw_file: RawFile) -> list[str]:
     return next(csv.reader(io.StringIO(text)))
 
 
-def load_table(
+def attach_csv(
     con: duckdb.DuckDBPyConnection,
     relation: str,
     table: str,
     raw_file: RawFile,
     *,
+    materialize: bool = False,
     extra_columns: Mapping[str, str] | None = None,
 ) -> None:
-    """Create ``relation`` from ``raw_file`` with the columns and types of ``table``.
+    """Make ``relation`` read ``raw_file`` with the columns and types of ``table``.
 
-    ``extra_columns`` maps names to SQL expressions appended to every row (``SPLIT``).
-    Raises ``RawDataError`` for a missing column or a value that cannot be read.
+    A view by default: the file is read by the one query that uses it, so that a large
+    history table never sits in memory as a whole. ``materialize`` reads it into a table
+    now. ``extra_columns`` maps names to SQL expressions added to every row (``SPLIT``).
+    Raises ``RawDataError`` for a missing column, or (materialized) an unreadable value.
     """
     header = read_header(raw_file)
     expected = kinds(table)
@@ -143,7 +146,8 @@ def load_table(
     selected += [f"{expr} as {_quote(name)}" for name, expr in (extra_columns or {}).items()]
     nulls = ", ".join(_literal(value) for value in NULL_STRINGS)
     query = (
-        f"create or replace table {_quote(relation)} as select {', '.join(selected)} "
+        f"create or replace {'table' if materialize else 'view'} {_quote(relation)} as "
+        f"select {', '.join(selected)} "
         f"from read_csv({_literal(str(raw_file.path))}, header = true, auto_detect = false, "
         f"delim = ',', quote = '\"', escape = '\"', nullstr = [{nulls}], "
         f"columns = {_struct(declared)})"
@@ -151,7 +155,7 @@ def load_table(
     try:
         con.execute(query)
     except duckdb.Error as error:
-        raise _read_error(error, raw_file, expected) from None
+        raise read_error(error, [raw_file]) from None
 
 
 def create_empty_table(con: duckdb.DuckDBPyConnection, relation: str, table: str) -> None:
@@ -168,15 +172,19 @@ _LINE = re.compile(r"Line: (\d+)")
 _CONVERSION = re.compile(r'converting column "([^"]+)"\. Could not convert string "(.*?)" to')
 
 
-def _read_error(error: duckdb.Error, raw_file: RawFile, expected: Mapping[str, Kind]) -> Exception:
-    """A one-line ``RawDataError`` from DuckDB's multi-line CSV error."""
+def read_error(error: duckdb.Error, candidates: Sequence[RawFile]) -> RawDataError:
+    """A one-line ``RawDataError`` from DuckDB's multi-line CSV error.
+
+    ``candidates`` are the files the failing query read; the one DuckDB names is blamed.
+    """
     message = str(error)
+    raw_file = next((f for f in candidates if f"file = {f.path}" in message), candidates[0])
     line = _LINE.search(message)
     where = f"{raw_file.shown}, line {line.group(1)}" if line else raw_file.shown
     conversion = _CONVERSION.search(message)
     if conversion:
         column, value = conversion.groups()
-        wanted = KIND_WORDS.get(expected.get(column, "str"), "text")
+        wanted = KIND_WORDS.get(kinds(raw_file.table).get(column, "str"), "text")
         return RawDataError(f"{where}, column {column}: cannot read {value!r} as {wanted}")
     detail = next(
         (
