@@ -337,7 +337,8 @@ def suggest(backend: Backend, client_id: Any, credit, annuity, goods, down) -> s
 
 def build_dashboard(backend: Backend) -> gr.Blocks:
     """The dashboard's Blocks over ``backend`` (model, clients), ready to launch or mount."""
-    with gr.Blocks(title=TITLE) as dashboard:
+    # No analytics: a bank's dashboard does not call home (and there is no internet here).
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as dashboard:
         header_md = gr.Markdown(f"# {TITLE}")
         client_banner_md = gr.Markdown(NO_CLIENT, elem_id="client-banner")
         client_state = gr.State(None)
