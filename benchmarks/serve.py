@@ -221,7 +221,8 @@ def main() -> None:
     ids = [int(i) for i in ids.sample(frac=1.0, random_state=0)]
     singles = [{"client_id": i} for i in ids]
     batches = [
-        [{"client_id": ids[(k * 1000 + j) % len(ids)]} for j in range(1000)] for k in range(5)
+        {"clients": [{"client_id": ids[(k * 1000 + j) % len(ids)]} for j in range(1000)]}
+        for k in range(5)
     ]
     explains = [{"client_id": i, "top_k": 10} for i in ids]
     seconds = args.seconds

@@ -125,11 +125,22 @@ class CreditScoring:
     @bentoml.api(batchable=True, max_batch_size=BATCH_MAX_ROWS, max_latency_ms=BATCH_MAX_LATENCY_MS)
     def score_batch(
         self,
-        requests: Annotated[list[ScoreRequest], Field(min_length=1, max_length=MAX_BATCH_ITEMS)],
-        /,
+        clients: Annotated[
+            list[ScoreRequest],
+            Field(
+                min_length=1,
+                max_length=MAX_BATCH_ITEMS,
+                description="Up to 1,000 clients, each by client_id or by features",
+                examples=[[{"client_id": 100002}, {"features": {"EXT_SOURCE_2": 0.26}}]],
+            ),
+        ],
     ) -> list[ScoreResponse]:
-        """Score up to 1,000 clients or records; the answers come in the same order."""
-        return self.engine.score_batch(requests)
+        """Score up to 1,000 clients or records; the answers come in the same order.
+
+        The body is ``{"clients": [...]}`` (an object, not a bare array, so that a malformed
+        body is a 400 like on every other route).
+        """
+        return self.engine.score_batch(clients)
 
     @bentoml.api
     def score_application(self, request: ApplicationRequest, /) -> ScoreResponse:

@@ -82,7 +82,7 @@ def test_score_by_features_matches_score_by_id(
 def test_score_batch_answers_in_request_order(api_url: str, known_ids: list[int]) -> None:
     """/score_batch answers one result per item, in order, equal to single /score answers."""
     ids = known_ids[:25]
-    status, batch = call(f"{api_url}/score_batch", [{"client_id": i} for i in ids])
+    status, batch = call(f"{api_url}/score_batch", {"clients": [{"client_id": i} for i in ids]})
     assert status == 200, batch
     assert [b["client_id"] for b in batch] == ids
     singles = [call(f"{api_url}/score", {"client_id": i})[1]["probability"] for i in ids[:5]]
@@ -96,7 +96,7 @@ def test_score_batch_concurrent_calls_each_get_their_own_answers(
     groups = [known_ids[i : i + 7] for i in range(0, 35, 7)]
 
     def send(ids: list[int]) -> list[int]:
-        status, body = call(f"{api_url}/score_batch", [{"client_id": i} for i in ids])
+        status, body = call(f"{api_url}/score_batch", {"clients": [{"client_id": i} for i in ids]})
         assert status == 200, body
         return [b["client_id"] for b in body]
 
@@ -183,8 +183,9 @@ def test_score_application_uses_the_feature_sql(api_url: str, raw_dir: Path) -> 
         ("score", {"features": {"NOT_A_FEATURE": 1.0}}, "features"),
         ("score", {"features": {"EXT_SOURCE_2": "high"}}, "EXT_SOURCE_2"),
         ("score", {"clientid": 100002}, "clientid"),
-        ("score_batch", [], "root"),
-        ("score_batch", {"client_id": 1}, "root"),
+        ("score_batch", {"clients": []}, "clients"),
+        ("score_batch", [{"client_id": 1}], ""),
+        ("score_batch", {"client_id": 1}, "clients"),
         ("explain", {"client_id": 1, "top_k": 0}, "top_k"),
         ("explain", {"client_id": 1, "top_k": 10_000}, "top_k"),
         ("client", {}, "client_id"),
@@ -207,12 +208,14 @@ def test_bad_input_is_a_400_naming_the_field(
 def test_non_finite_and_malformed_bodies_are_400(api_url: str) -> None:
     """NaN/Infinity literals and broken JSON are refused, not scored."""
     for raw in (
+        b"\x00\xff",
         b'{"features": {"EXT_SOURCE_2": NaN}}',
         b'{"features": {"EXT_SOURCE_2": Infinity}}',
         b"{oops",
     ):
-        status, answer = call(f"{api_url}/score", raw=raw)
-        assert status == 400, (raw, answer)
+        for route in ("score", "score_batch", "explain", "client", "score_application"):
+            status, answer = call(f"{api_url}/{route}", raw=raw)
+            assert status == 400, (route, raw, answer)
 
 
 def test_unknown_client_is_404(api_url: str) -> None:
@@ -221,7 +224,7 @@ def test_unknown_client_is_404(api_url: str) -> None:
         ("score", {"client_id": 1}),
         ("explain", {"client_id": 1}),
         ("client", {"client_id": 1}),
-        ("score_batch", [{"client_id": 1}]),
+        ("score_batch", {"clients": [{"client_id": 1}]}),
     ]:
         status, answer = call(f"{api_url}/{route}", body)
         assert status == 404, (route, answer)
@@ -230,7 +233,7 @@ def test_unknown_client_is_404(api_url: str) -> None:
 
 def test_oversized_payloads_are_refused(api_url: str) -> None:
     """More than 1,000 items is a 400; a body over the size cap is a 413 before parsing."""
-    status, answer = call(f"{api_url}/score_batch", [{"features": {}}] * 1001)
+    status, answer = call(f"{api_url}/score_batch", {"clients": [{"features": {}}] * 1001})
     assert status == 400 and "1000" in json.dumps(answer)
     host, port = api_url.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=30)
@@ -284,7 +287,7 @@ def test_scored_requests_reach_the_request_log(
 
     client = known_ids[5]
     call(f"{api_url}/score", {"client_id": client})
-    call(f"{api_url}/score_batch", [{"client_id": client}, {"features": {}}])
+    call(f"{api_url}/score_batch", {"clients": [{"client_id": client}, {"features": {}}]})
     logged = read_request_log(request_log_dir)
     rows = logged[logged["client_id"] == client]
     assert len(rows) >= 2

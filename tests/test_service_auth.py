@@ -57,7 +57,7 @@ def client_id(features_dir: Path) -> int:
     ("path", "body"),
     [
         ("/score", {"client_id": 1}),
-        ("/score_batch", [{"client_id": 1}]),
+        ("/score_batch", {"clients": [{"client_id": 1}]}),
         ("/score_application", {"application": {}}),
         ("/explain", {"client_id": 1}),
         ("/client", {"client_id": 1}),
