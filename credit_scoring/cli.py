@@ -44,6 +44,9 @@ def _register() -> None:
     from ui.cli import ui_command
 
     app.command("ui")(ui_command)
+    from credit_scoring.demo import demo_command
+
+    app.command("demo")(demo_command)
 
 
 _register()

@@ -36,9 +36,23 @@ def get_logger(name: str) -> logging.Logger:
     return logging.getLogger(name)
 
 
-def progress(items: Iterable[T], *, desc: str, total: int | None = None,
-             enabled: bool = True, unit: str = "it") -> Iterator[T]:
+def progress(
+    items: Iterable[T],
+    *,
+    desc: str,
+    total: int | None = None,
+    enabled: bool = True,
+    unit: str = "it",
+) -> Iterator[T]:
     """Iterate over ``items`` with a progress bar on stderr when ``enabled``."""
-    bar = tqdm(items, desc=desc, total=total, unit=unit, disable=not enabled,
-               file=sys.stderr, dynamic_ncols=True, leave=False)
+    bar = tqdm(
+        items,
+        desc=desc,
+        total=total,
+        unit=unit,
+        disable=not enabled,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        leave=False,
+    )
     yield from bar
