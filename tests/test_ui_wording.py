@@ -253,3 +253,28 @@ def test_axis_title_adds_unit_once():
     assert wording.axis_title("Age", "years") == "Age (years)"
     assert wording.axis_title("Age in years", "years") == "Age in years"
     assert wording.axis_title("Credit amount", "currency") == "Credit amount"
+
+
+def test_contributions_caption_counts_both_directions():
+    """The caption says how many bars raise and lower the risk, in words and marks."""
+    text = wording.contributions_caption([0.5, 0.2, -0.1], -2.4)
+    assert "3 factors" in text and "2 raise the risk" in text and "1 lower it" in text
+    assert "▲" in text and "▼" in text and "-2.40" in text
+
+
+def test_every_chart_caption_starts_with_chart():
+    """Each caption announces itself, so screen-reader users know a chart is described."""
+    captions = [
+        wording.contributions_caption([0.1], 0.0),
+        wording.drivers_caption(15, "Share of gain, %"),
+        wording.distribution_caption("Age", "all clients", "35 years"),
+        wording.scatter_caption(4000, "Age (years)", "Credit amount"),
+    ]
+    assert all(c.startswith("*Chart") for c in captions)
+
+
+def test_terms_sentence_reads_money_and_months():
+    """The scored terms in plain words."""
+    assert wording.terms_sentence(240_000, 12_000, 20) == (
+        "Amount financed 240,000, annuity 12,000, about 20 months."
+    )

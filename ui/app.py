@@ -6,7 +6,7 @@ plain functions of the backend, the layout follows, events are wired last. Every
 number comes from ``ui.backend`` (the service's scoring path, in-process); the words
 come from ``ui.wording`` and the charts from ``ui.charts``.
 
-The Bento service mounts the same Blocks at ``/ui`` (see ``mount_dashboard``);
+The Bento service mounts the same Blocks at ``/ui`` (see ``dashboard_app``);
 ``credit-scoring ui`` launches it on its own for development.
 """
 
@@ -21,7 +21,7 @@ import gradio as gr
 
 from credit_scoring.settings import ENV_UI_PASSWORD, ENV_UI_USER
 from ui import charts, wording
-from ui.backend import Backend, ClientView
+from ui.backend import Backend
 from ui.whatif import CREDIT_FLOOR_SHARE, LoanTerms, annuity_for_term
 
 TITLE = "Credit decisions, explained"
@@ -92,9 +92,7 @@ def on_load(backend: Backend) -> tuple:
         gr.Dropdown(choices=features),
         gr.Dropdown(choices=features),
         charts.importance_figure(labels, importances, measure),
-        f"*Chart: the {len(labels)} features that weigh most in the model's decisions over "
-        f"all clients ({measure.lower()}). Longer bar = more influence on the risk score, "
-        "in either direction.*",
+        wording.drivers_caption(len(labels), measure),
     )
 
 
@@ -185,7 +183,7 @@ def open_client(backend: Backend, client_id: Any) -> tuple:
         f"{wording.decision_sentence(view.probability, view.threshold, view.decision)}\n\n"
         f"{view.population_text}",
         charts.contributions_figure(view.factor_lines, view.contributions),
-        _contributions_caption(view),
+        wording.contributions_caption(view.contributions, view.base_value),
         wording.reasons_markdown(view.reasons, view.decision),
         view.information_html,
         gr.Dropdown(choices=features, value=first),
@@ -200,17 +198,6 @@ def open_client(backend: Backend, client_id: Any) -> tuple:
         "",
         "",
         gr.Tabs(selected="score"),
-    )
-
-
-def _contributions_caption(view: ClientView) -> str:
-    raised = sum(1 for c in view.contributions if c > 0)
-    return (
-        f"*Chart: the {len(view.contributions)} factors that move this client's risk most, "
-        f"each with the client's own value. {raised} raise the risk (orange-red bars pointing "
-        f"right, marked ▲), {len(view.contributions) - raised} lower it (blue bars pointing "
-        "left, marked ▼). The model starts from the average client "
-        f"(score {view.base_value:+.2f}) and adds these effects (SHAP values).*"
     )
 
 
@@ -239,12 +226,8 @@ def compare(
         comparison.axis_title,
         f"Similar clients ({comparison.similar_count:,})",
     )
-    caption = (
-        f"*Charts: how {comparison.label.lower()} is spread among all clients (left) and "
-        f"among {comparison.similar_description} (right). Blue bars are granted clients, "
-        "hatched orange-red bars refused clients; each group's bars add up to 100% (clients "
-        "without a value are left out). The "
-        f"dashed black line is this client ({comparison.client_text}).*"
+    caption = wording.distribution_caption(
+        comparison.label, comparison.similar_description, comparison.client_text
     )
     scatter_fig, scatter_caption = None, ""
     if x_feature and y_feature:
@@ -252,12 +235,7 @@ def compare(
         scatter_fig = charts.scatter_figure(
             pair.x, pair.y, pair.decisions, pair.client_xy, pair.x_title, pair.y_title
         )
-        scatter_caption = (
-            f"*Chart: each mark is a client ({len(pair.x):,} shown), placed by "
-            f"{pair.x_title.lower()} across and {pair.y_title.lower()} up. Blue circles are "
-            "granted clients, orange-red crosses refused ones; the yellow star labelled "
-            "'This client' is the client.*"
-        )
+        scatter_caption = wording.scatter_caption(len(pair.x), pair.x_title, pair.y_title)
     return all_fig, similar_fig, caption, scatter_fig, scatter_caption
 
 
@@ -295,11 +273,7 @@ def what_if(backend: Backend, client_id: Any, credit, annuity, goods, down) -> t
     result = backend.score_terms(int(client_id), [terms])[0]
     before = backend.client_score(int(client_id))
     fields = terms.application_fields()
-    detail = (
-        f"Amount financed {wording.format_money(fields['AMT_CREDIT'])}, annuity "
-        f"{wording.format_money(fields['AMT_ANNUITY'])}, about "
-        f"{wording.format_number(terms.term_months)} months."
-    )
+    detail = wording.terms_sentence(fields["AMT_CREDIT"], fields["AMT_ANNUITY"], terms.term_months)
     return (
         charts.gauge_figure(result.probability, result.threshold, result.decision),
         f"## {wording.decision_badge(result.decision)}\n\n"
@@ -328,7 +302,8 @@ def suggest(backend: Backend, client_id: Any, credit, annuity, goods, down) -> s
         wording.suggestion_sentence(
             "credit amount", terms.credit, best.credit, result.probability, result.threshold
         )
-        + f" The annuity would be {wording.format_money(best.annuity)} over the same term."
+        + f" The annuity would be {wording.format_money(best.application_fields()['AMT_ANNUITY'])}"
+        " over the same term."
     )
 
 
@@ -337,6 +312,10 @@ def suggest(backend: Backend, client_id: Any, credit, annuity, goods, down) -> s
 
 def build_dashboard(backend: Backend) -> gr.Blocks:
     """The dashboard's Blocks over ``backend`` (model, clients), ready to launch or mount."""
+    # Gradio's Dataframe imports pandas' Styler (and matplotlib) on first use, seconds on a
+    # busy machine: pay it at start-up rather than on the manager's first search.
+    import pandas.io.formats.style  # noqa: F401
+
     # No analytics: a bank's dashboard does not call home (and there is no internet here).
     with gr.Blocks(title=TITLE, analytics_enabled=False) as dashboard:
         header_md = gr.Markdown(f"# {TITLE}")

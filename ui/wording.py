@@ -306,3 +306,51 @@ def similar_group_description(same: Sequence[str], age_band: tuple[float, float]
     if age_band is not None:
         parts.append(f"aged {age_band[0]:.0f} to {age_band[1]:.0f}")
     return "clients " + ", ".join(parts) if parts else "all clients"
+
+
+def contributions_caption(contributions: Sequence[float], base_value: float) -> str:
+    """The text under the SHAP chart: what the bars, colours and marks mean."""
+    raised = sum(1 for c in contributions if c > 0)
+    return (
+        f"*Chart: the {len(contributions)} factors that move this client's risk most, each "
+        f"with the client's own value. {raised} raise the risk (orange-red bars pointing "
+        f"right, marked ▲), {len(contributions) - raised} lower it (blue bars pointing left, "
+        f"marked ▼). The model starts from the average client (score {base_value:+.2f}) and "
+        "adds these effects (SHAP values).*"
+    )
+
+
+def drivers_caption(count: int, measure: str) -> str:
+    """The text under the global drivers chart."""
+    return (
+        f"*Chart: the {count} features that weigh most in the model's decisions over all "
+        f"clients ({measure.lower()}). Longer bar = more influence on the risk score, in "
+        "either direction.*"
+    )
+
+
+def distribution_caption(label: str, similar_description: str, client_text: str) -> str:
+    """The text under the two distribution charts of the Compare tab."""
+    return (
+        f"*Charts: how {label.lower()} is spread among all clients (left) and among "
+        f"{similar_description} (right). Blue bars are granted clients, hatched orange-red "
+        "bars refused clients; each group's bars add up to 100% (clients without a value are "
+        f"left out). The dashed black line is this client ({client_text}).*"
+    )
+
+
+def scatter_caption(count: int, x_title: str, y_title: str) -> str:
+    """The text under the two-feature scatter."""
+    return (
+        f"*Chart: each mark is a client ({count:,} shown), placed by {x_title.lower()} across "
+        f"and {y_title.lower()} up. Blue circles are granted clients, orange-red crosses "
+        "refused ones; the yellow star labelled 'This client' is the client.*"
+    )
+
+
+def terms_sentence(financed: float, annuity: float, months: float) -> str:
+    """The loan terms that were scored, as the manager would repeat them to the client."""
+    return (
+        f"Amount financed {format_money(financed)}, annuity {format_money(annuity)}, about "
+        f"{format_number(months)} months."
+    )
