@@ -17,27 +17,28 @@ from evidently.legacy.metrics import DataDriftTable
 from evidently.metrics import DriftedColumnsCount
 from evidently.presets import DataDriftPreset
 
+#: The preset's options that ``DriftedColumnsCount`` takes as well (same names).
+_COUNT_OPTIONS = (
+    "columns",
+    "drift_share",
+    "method",
+    "cat_method",
+    "num_method",
+    "text_method",
+    "per_column_method",
+    "threshold",
+    "cat_threshold",
+    "num_threshold",
+    "text_threshold",
+    "per_column_threshold",
+)
+
 
 class FeatureDriftPreset(DataDriftPreset):
     """``DataDriftPreset``'s count of drifted columns and drift table, nothing more."""
 
     def generate_metrics(self, context: Any) -> Sequence[Any]:
-        return [
-            DriftedColumnsCount(
-                columns=self.columns,
-                drift_share=self.drift_share,
-                method=self.method,
-                cat_method=self.cat_method,
-                num_method=self.num_method,
-                text_method=self.text_method,
-                per_column_method=self.per_column_method,
-                threshold=self.threshold,
-                cat_threshold=self.cat_threshold,
-                num_threshold=self.num_threshold,
-                text_threshold=self.text_threshold,
-                per_column_threshold=self.per_column_threshold,
-            )
-        ]
+        return [DriftedColumnsCount(**{name: getattr(self, name) for name in _COUNT_OPTIONS})]
 
 
 def drift_by_column(snapshot: Any, columns: Sequence[str]) -> dict[str, Any]:
