@@ -231,8 +231,11 @@ def _build_source(
             attach_csv(con, table, table, files[table])
         else:
             create_empty_table(con, table, table)
+    # The application features are a projection of a table already in memory: a view
+    # costs nothing; the aggregated ones are kept, so that each CSV is read once.
+    kind = "view" if source.tables == (APPLICATION,) else "table"
     try:
-        con.execute(f"create or replace table {source.relation} as {source.sql}")
+        con.execute(f"create or replace {kind} {source.relation} as {source.sql}")
     except duckdb.Error as error:
         if not read:
             raise
@@ -340,9 +343,12 @@ def _write_outputs(
     try:
         for batch in reader:
             for split, writer in writers.items():
-                part = batch.filter(pc.equal(batch.column(SPLIT_COLUMN), split))
-                writer.write_batch(part.drop_columns(dropped[split]))
-                rows[split] += part.num_rows
+                chosen = pc.equal(batch.column(SPLIT_COLUMN), split)
+                # train rows come first, test rows last: only one batch needs a filter
+                part = batch if pc.all(chosen).as_py() else batch.filter(chosen)
+                if part.num_rows:
+                    writer.write_batch(part.drop_columns(dropped[split]))
+                    rows[split] += part.num_rows
             ids.append(batch.column(ID_COLUMN).to_numpy())
     finally:
         for writer in writers.values():
