@@ -35,7 +35,7 @@ def _case(args: argparse.Namespace) -> None:
     from monitoring.sources import open_source
 
     import_seconds = time.perf_counter() - start
-    base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    base_mb = _peak_mb()
     columns = None
     if not args.model and args.top > 0:  # no importance without a model: the first columns
         columns = open_source(args.reference).features[: args.top]
@@ -51,7 +51,7 @@ def _case(args: argparse.Namespace) -> None:
         show=False,
     )
     seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu_start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = _peak_mb()
     html_mb = (Path(args.out) / "drift_report.html").stat().st_size / 2**20
     print(
         json.dumps(
@@ -68,6 +68,15 @@ def _case(args: argparse.Namespace) -> None:
             }
         )
     )
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process (``VmHWM``; unlike ``ru_maxrss``, it does not
+    carry over the parent's peak through ``exec``)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 def _cpu_seconds() -> float:

@@ -1,13 +1,13 @@
 """Data and prediction drift between two sources, as an Evidently report and a compact summary.
 
-The report is Evidently's data drift preset (its drifted-columns count and drift table; see
-``monitoring.feature_drift``) on the chosen features, by default the model's most important
+The report is Evidently's data drift table (``DataDriftPreset`` without its redundant parts;
+see ``monitoring.feature_drift``) on the chosen features, by default the model's most important
 ones (drift in a feature the model barely uses does not move scores), plus a ``ValueDrift``
 of the score distribution. Evidently chooses each column's test by its size
 and kind (above 1,000 rows: normed Wasserstein distance for numbers, Jensen-Shannon for
 features with at most five values); a feature drifts when its score passes the test's
 threshold, and the report alerts when the share of drifted features reaches ``alert_share``
-(Evidently's own rule, so the HTML and the summary agree).
+(the rule of Evidently's dataset drift).
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def drift_report(
     from evidently import DataDefinition, Dataset, Report
     from evidently.metrics import ValueDrift
 
-    from monitoring.feature_drift import FeatureDriftPreset, drift_by_column
+    from monitoring.feature_drift import FeatureDriftPreset, drift_table
 
     if not 0 < alert_share <= 1:
         raise DriftInputError(f"alert share must be in (0, 1], got {alert_share}")
@@ -170,26 +170,23 @@ def drift_report(
             Dataset.from_pandas(reference[numeric].astype("float64"), data_definition=definition),
         )
     summary = _summarise(
-        snapshot.dict(), drift_by_column(snapshot, tested), tested, alert_share=alert_share
+        snapshot.dict(), drift_table(snapshot, tested), tested, alert_share=alert_share
     )
     summary["skipped_empty"] = empty
     return DriftRun(snapshot=snapshot, summary=summary)
 
 
 def _summarise(
-    result: dict[str, Any], table: dict[str, Any], columns: list[str], *, alert_share: float
+    result: dict[str, Any], table: Any, columns: list[str], *, alert_share: float
 ) -> dict:
     """The figures operations need, read from Evidently's results (not recomputed)."""
     failed = {
         test["metric_config"]["metric_id"] for test in result["tests"] if test["status"] == "FAIL"
     }
-    share = count = None
     prediction = None
     for metric in result["metrics"]:
         config = metric.get("config", {})
-        if config.get("type", "").endswith(":DriftedColumnsCount"):
-            share, count = metric["value"]["share"], int(metric["value"]["count"])
-        elif config.get("type", "").endswith(":ValueDrift"):
+        if config.get("type", "").endswith(":ValueDrift"):
             prediction = {
                 "name": config["column"],
                 "score": float(metric["value"]),
@@ -197,22 +194,22 @@ def _summarise(
                 "threshold": config.get("threshold"),
                 "drifted": metric["id"] in failed,
             }
-    if share is None:
-        raise RuntimeError("Evidently's result has no DriftedColumnsCount metric")
+    by_column = table.drift_by_columns
     features = [
         {
             "name": column,
-            "score": float(table[column].drift_score),
-            "method": table[column].stattest_name,
-            "threshold": table[column].stattest_threshold,
-            "drifted": bool(table[column].drift_detected),
+            "score": float(by_column[column].drift_score),
+            "method": by_column[column].stattest_name,
+            "threshold": by_column[column].stattest_threshold,
+            "drifted": bool(by_column[column].drift_detected),
         }
         for column in columns
     ]
+    share = float(table.share_of_drifted_columns)
     return {
         "time": datetime.now(UTC).isoformat(timespec="seconds"),
-        "drifted_share": float(share),
-        "drifted_count": count,
+        "drifted_share": share,
+        "drifted_count": int(table.number_of_drifted_columns),
         "columns_checked": len(columns),
         "alert_share": alert_share,
         "alert": bool(share >= alert_share),
@@ -233,9 +230,12 @@ def write_outputs(run: DriftRun, out: Path) -> dict[str, Path]:
         "prom": out / PROM_FILE,
     }
     run.snapshot.save_html(str(paths["html"]))
-    # Evidently's metrics and tests, plus each feature's test (Evidently keeps those in the table).
+    # Evidently's metrics and tests (the score's drift), plus the drift table's figures.
     result = json.loads(run.snapshot.json())
-    result["drift_by_column"] = run.summary["features"]
+    result["data_drift"] = {
+        key: run.summary[key] for key in ("drifted_share", "drifted_count", "columns_checked")
+    }
+    result["data_drift"]["drift_by_column"] = run.summary["features"]
     paths["json"].write_text(json.dumps(result, indent=1) + "\n")
     # Written last and atomically: the service's gauges read it while the job may be running.
     _write_atomic(paths["summary"], json.dumps(run.summary, indent=2) + "\n")
