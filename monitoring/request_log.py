@@ -229,7 +229,7 @@ def read_request_log(
     rows: list[dict[str, Any]] = []
     for path in sorted(folder.glob("requests-*.jsonl")):
         match = _FILE_PATTERN.match(path.name)
-        if match is None or not _day_in_window(date.fromisoformat(match[1]), start, end):
+        if match is None or not _may_hold_rows_since(date.fromisoformat(match[1]), start):
             continue
         rows.extend(_read_file(path))
     return _to_frame(rows, start, end)
@@ -245,12 +245,13 @@ def _bound(value: datetime | str | None, name: str) -> pd.Timestamp | None:
     return stamp.tz_localize(UTC) if stamp.tzinfo is None else stamp.tz_convert(UTC)
 
 
-def _day_in_window(day: date, start: pd.Timestamp | None, end: pd.Timestamp | None) -> bool:
-    """Whether a file of ``day`` (named by its write time) may hold rows in the window."""
-    # A row's time is set before it is written, so it can sit in the next day's file.
-    if end is not None and day > end.date():
-        return False
-    return start is None or day >= start.date() - pd.Timedelta(days=1)
+def _may_hold_rows_since(day: date, start: pd.Timestamp | None) -> bool:
+    """Whether the file of ``day`` (the day it was written) can hold rows from ``start`` on.
+
+    A row is written at or after its time, so a file only holds rows up to its own day; it
+    may hold rows of any earlier day, so ``until`` cannot prune files.
+    """
+    return start is None or day >= start.date()
 
 
 def _read_file(path: Path) -> list[dict[str, Any]]:

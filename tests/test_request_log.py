@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -185,3 +186,13 @@ def test_read_request_log_missing_folder_is_clear(tmp_path: Path) -> None:
     """A wrong folder names itself."""
     with pytest.raises(RequestLogError, match="request log folder not found"):
         read_request_log(tmp_path / "nowhere")
+
+
+def test_read_request_log_window_reads_rows_written_after_their_day(tmp_path: Path) -> None:
+    """A row stamped before midnight but written after it is still in its window."""
+    late = json.dumps({**_record(7), "time": "2026-11-21T23:59:59.999+00:00", "request_id": "a"})
+    (tmp_path / "requests-2026-11-22-1-x.jsonl").write_text(late + "\n")
+    old = json.dumps({**_record(8), "time": "2026-11-01T10:00:00+00:00", "request_id": "b"})
+    (tmp_path / "requests-2026-11-01-1-x.jsonl").write_text(old + "\n")
+    window = read_request_log(tmp_path, since="2026-11-21", until="2026-11-22")
+    assert list(window["client_id"]) == [7]
