@@ -235,11 +235,16 @@ def _build_source(
     # costs nothing; the aggregated ones are kept, so that each CSV is read once.
     kind = "view" if source.tables == (APPLICATION,) else "table"
     try:
+        # per-applicant results have no order to keep: DuckDB may then work in parallel
+        # with less memory (the output's order comes from the applications alone)
+        con.execute("set preserve_insertion_order = false")
         con.execute(f"create or replace {kind} {source.relation} as {source.sql}")
     except duckdb.Error as error:
         if not read:
             raise
         raise read_error(error, read) from None
+    finally:
+        con.execute("reset preserve_insertion_order")
     names = [row[0] for row in con.execute(f"describe {source.relation}").fetchall()]
     names.remove(ID_COLUMN)
     log.info(

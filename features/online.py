@@ -75,6 +75,7 @@ class OnlineFeatures:
             self.columns[source.name] = [name for name in names if name != ID_COLUMN]
         #: Every feature, in the order of the batch tables and the manifest.
         self.feature_names: list[str] = [n for names in self.columns.values() for n in names]
+        self._rows: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def compute(
@@ -190,12 +191,13 @@ class OnlineFeatures:
         )
 
     def _load(self, tables: Mapping[str, pa.Table]) -> None:
+        """Replace the rows of each of ``tables`` (a table left empty needs no delete)."""
         for table, rows in tables.items():
-            self._con.execute(f'delete from "{table}"')
+            if self._rows.get(table):
+                self._con.execute(f'delete from "{table}"')
             if rows.num_rows:
-                self._con.register("incoming_rows", rows)
-                self._con.execute(f'insert into "{table}" select * from incoming_rows')
-                self._con.unregister("incoming_rows")
+                self._con.from_arrow(rows).insert_into(f'"{table}"')
+            self._rows[table] = rows.num_rows
 
     def _run(self, source: FeatureSource) -> list[list[float]]:
         """The feature rows of ``source`` (without the id), as floats with NaN for missing."""
