@@ -192,6 +192,41 @@ def in_process_reference(model_tag: str, features: Path) -> tuple[float, float]:
     )
 
 
+def request_log_reference(model_tag: str, features: Path, folder: Path) -> tuple[float, float]:
+    """Rows/s of ``RequestLog.append`` for 1,000 rows of this model's features, and ms for one.
+
+    The service appends every scored row (all features) before answering: this is the
+    share of the service's time that goes to the log.
+    """
+    import pandas as pd
+
+    from monitoring.request_log import RequestLog
+    from training.bundle import load_model
+
+    model = load_model(model_tag)
+    frame = pd.read_parquet(features / "test.parquet")[model.feature_names].head(1000)
+    records = [
+        {
+            "client_id": i,
+            "features": dict(zip(model.feature_names, row, strict=True)),
+            "probability": 0.1,
+            "decision": "granted",
+            "model_version": model.version,
+        }
+        for i, row in enumerate(frame.to_numpy().tolist())
+    ]
+    log = RequestLog(folder)
+    start = time.perf_counter()
+    log.append(records)
+    many = len(records) / (time.perf_counter() - start)
+    times = []
+    for record in records[:20]:
+        start = time.perf_counter()
+        log.append([record])
+        times.append(time.perf_counter() - start)
+    return many, statistics.median(times) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applicants", type=int, default=4000, help="Population to generate.")
@@ -234,6 +269,10 @@ def main() -> None:
     predict_rows, scoring_rows = in_process_reference(tag, features)
     print(f"{'in-process booster.predict, 1000 rows':<38} {predict_rows:>9.0f} rows/s  (the limit)")
     print(f"{'in-process scoring.score, 1000 rows':<38} {scoring_rows:>9.0f} rows/s")
+
+    log_rows, log_ms = request_log_reference(tag, features, workdir / "requests-reference")
+    print(f"{'in-process request log, 1000 rows':<38} {log_rows:>9.0f} rows/s")
+    print(f"{'in-process request log, 1 row':<38} {log_ms:>9.1f} ms per append (with fsync)")
 
     port = free_port()
     flask = subprocess.Popen(
