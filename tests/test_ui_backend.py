@@ -141,3 +141,28 @@ def test_ui_auth_refuses_half_a_login(monkeypatch):
     monkeypatch.delenv("CREDIT_UI_PASSWORD", raising=False)
     with pytest.raises(ValueError, match="CREDIT_UI_PASSWORD"):
         app.ui_auth()
+
+
+def test_mounted_dashboard_asks_for_the_login(monkeypatch):
+    """With both variables set, the mounted app refuses its config until the login succeeds."""
+    from fastapi.testclient import TestClient
+
+    monkeypatch.setenv("CREDIT_UI_USER", "rm")
+    monkeypatch.setenv("CREDIT_UI_PASSWORD", "secret")
+    with TestClient(app.dashboard_app(Backend(), path="/ui")) as client:
+        assert client.get("/ui/config").status_code == 401
+        wrong = client.post("/ui/login", data={"username": "rm", "password": "guess"})
+        assert wrong.status_code == 400
+        right = client.post("/ui/login", data={"username": "rm", "password": "secret"})
+        assert right.status_code == 200
+        assert client.get("/ui/config").status_code == 200
+
+
+def test_mounted_dashboard_is_open_without_login(monkeypatch):
+    """Without the variables, the dashboard's config is served to anyone who reaches it."""
+    from fastapi.testclient import TestClient
+
+    monkeypatch.delenv("CREDIT_UI_USER", raising=False)
+    monkeypatch.delenv("CREDIT_UI_PASSWORD", raising=False)
+    with TestClient(app.dashboard_app(Backend(), path="/ui")) as client:
+        assert client.get("/ui/config").status_code == 200

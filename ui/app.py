@@ -377,7 +377,7 @@ def build_dashboard(backend: Backend) -> gr.Blocks:
                     with gr.Column(scale=2):
                         decision_md = gr.Markdown(NO_CLIENT, elem_id="decision-box")
                 gr.Markdown(
-                    "*Chart: the needle bar shows the client's estimated risk of default; the "
+                    "*Chart: the coloured bar shows the client's estimated risk of default; the "
                     "black line is the bank's limit. At or above the limit the application "
                     "is refused, below it is granted; the decision is written above the "
                     "number.*",
