@@ -58,8 +58,9 @@ MANIFEST_FILE = "manifest.json"
 #: DuckDB's working memory. The full Kaggle data (2.5 GB of CSV) must build within 6 GiB
 #: for the whole process; past this limit DuckDB spills to the scratch folder.
 MEMORY_LIMIT = "3GB"
-#: Rows per Arrow batch on the way to Parquet (about 90 MB of features).
-BATCH_ROWS = 12_288
+#: Rows per Arrow batch on the way to Parquet, one Parquet row group each (about 230 MB
+#: of features at a time).
+BATCH_ROWS = 32_768
 
 #: Where each history table's category shares are named ``<prefix><COLUMN>_<value><suffix>``.
 SHARE_NAMING: dict[str, tuple[str, str]] = {
