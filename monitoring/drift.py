@@ -78,14 +78,15 @@ def choose_columns(
 
     Without a model, or with ``top`` <= 0, every feature both sources share is compared.
     """
-    common = [c for c in reference.features if c in set(current.features)]
+    offered = set(current.features)
+    common = [c for c in reference.features if c in offered]
     if not common:
         raise DriftInputError(
             f"no common feature columns between {reference.label} and {current.label}"
         )
     if columns:
         missing = {
-            name: [c for c in columns if c not in set(source.columns)]
+            name: sorted(set(columns) - set(source.columns), key=list(columns).index)
             for name, source in (("reference", reference), ("current", current))
         }
         for side, absent in missing.items():
@@ -152,7 +153,7 @@ def drift_report(
         side = "reference" if reference.empty else "current"
         raise DriftInputError(f"the {side} data has no rows")
     empty = [c for c in columns if reference[c].notna().sum() == 0 or current[c].notna().sum() == 0]
-    tested = [c for c in columns if c not in set(empty)]
+    tested = [c for c in columns if c not in empty]
     if not tested:
         raise DriftInputError("every chosen feature is empty on one side; nothing to compare")
     scored = PREDICTION in reference.columns and PREDICTION in current.columns

@@ -66,7 +66,8 @@ class Source:
         self, columns: Sequence[str], *, sample: int, seed: int, show: bool = True
     ) -> pd.DataFrame:
         """At most ``sample`` rows (all when ``sample`` <= 0) of ``columns`` that exist here."""
-        wanted = [c for c in dict.fromkeys(columns) if c in set(self.columns)]
+        offered = set(self.columns)
+        wanted = [c for c in dict.fromkeys(columns) if c in offered]
         if self.frame is not None:
             frame = self.frame
             if 0 < sample < len(frame):
@@ -181,5 +182,5 @@ def _sample_parquet(
 
 
 def _batches(handle: Any, columns: list[str]) -> Any:
-    present = [c for c in columns if c in set(handle.schema_arrow.names)]
-    return handle.iter_batches(batch_size=_BATCH_ROWS, columns=present)
+    names = set(handle.schema_arrow.names)  # a property that rebuilds the schema: read once
+    return handle.iter_batches(batch_size=_BATCH_ROWS, columns=[c for c in columns if c in names])
