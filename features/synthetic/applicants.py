@@ -56,8 +56,8 @@ _ES_LOADINGS = {
     "EXT_SOURCE_3": (0.35, 0.2),
 }
 
+#: Terms (months) of cash loans.
 _CASH_TERMS = np.array([6, 10, 12, 18, 24, 30, 36, 48, 60])
-_CASH_TERM_WEIGHTS = np.array([0.02, 0.05, 0.22, 0.1, 0.26, 0.07, 0.18, 0.06, 0.04])
 
 
 @dataclass
@@ -235,7 +235,7 @@ def _amounts(
     """Goods price, credit (goods plus insurance) and an annuity from a 6-60 month term."""
     n = len(income)
     income_gap = np.log(income) - np.log(_MEDIAN_INCOME)
-    goods = np.exp(np.log(450_000.0) + 0.45 * income_gap + 0.55 * rng.standard_normal(n))
+    goods = np.exp(np.log(450_000.0) + 0.6 * income_gap + 0.5 * rng.standard_normal(n))
     goods = np.clip(goods * credit_factor, 40_500.0, 4_050_000.0)
     u = rng.random(n)
     goods = np.where(
@@ -249,11 +249,10 @@ def _amounts(
     credit = np.round(goods * factor * 2.0) / 2.0
     # Larger credits run longer: the term grows with the (unshifted) goods price.
     size = np.log(goods / (450_000.0 * credit_factor))
-    step = pick_index(rng, _CASH_TERM_WEIGHTS, n) + np.round(
-        1.6 * size + 0.8 * rng.standard_normal(n)
-    )
-    term = _CASH_TERMS[np.clip(step, 0, len(_CASH_TERMS) - 1).astype(np.int64)]
-    monthly_rate = rng.uniform(0.012, 0.03, n)
+    wanted = 27.0 * np.exp(0.8 * size + 0.3 * rng.standard_normal(n))
+    nearest = np.abs(np.log(wanted)[:, None] - np.log(_CASH_TERMS)[None, :]).argmin(axis=1)
+    term = _CASH_TERMS[nearest]
+    monthly_rate = rng.uniform(0.01, 0.025, n)
     annuity = credit * monthly_rate / (1.0 - (1.0 + monthly_rate) ** -term)
 
     limit = np.exp(np.log(270_000.0) + 0.4 * income_gap + 0.5 * rng.standard_normal(n))
@@ -273,15 +272,15 @@ def _dates(rng: np.random.Generator, age: np.ndarray, no_job: np.ndarray) -> Col
     """Employment after 18, registration and ID documents consistent with the age."""
     n = len(age)
     years_employed = np.minimum(
-        np.exp(np.log(4.3) + 1.0 * rng.standard_normal(n)), (age - 18.0) * rng.uniform(0.75, 1.0, n)
+        np.exp(np.log(4.3) + 1.1 * rng.standard_normal(n)), (age - 18.0) * rng.uniform(0.75, 1.0, n)
     )
     employed_days = -np.round(years_employed * DAYS_PER_YEAR).astype(np.int64)
     registration = -np.round(age * rng.beta(1.2, 2.6, n) * DAYS_PER_YEAR)
     # Russian passports are (re)issued at 20 and 45; some are replaced in between.
     issued_at = np.where(age >= 45.0, 45.0, 20.0)
     years_since_id = (age - issued_at) * np.where(rng.random(n) < 0.35, rng.random(n), 1.0)
-    # Today's passports were all issued after ~2000, so few are older than 13-15 years.
-    oldest = 13.0 + 6.7 * rng.beta(1.0, 6.0, n)
+    # Today's passports were all issued after ~2000, so few are older than 12-14 years.
+    oldest = 12.0 + 7.7 * rng.beta(1.0, 6.0, n)
     id_days = -np.round(np.minimum(years_since_id, oldest) * DAYS_PER_YEAR).astype(np.int64)
     return {
         "DAYS_EMPLOYED": np.where(no_job, DAYS_SENTINEL, employed_days),

@@ -182,7 +182,7 @@ def _repayments(
 ) -> Columns:
     """One or two instalment rows (version 0) per month with a card repayment."""
     paying = np.flatnonzero(repay > 0)
-    split = rng.random(len(paying)) < 0.4
+    split = rng.random(len(paying)) < 0.7
     rows = np.sort(np.concatenate([paying, paying[split]]))
     m = len(rows)
     first_part = np.ones(m, dtype=bool)

@@ -6,6 +6,7 @@ import json
 import os
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from features.raw_schema import FILE_NAMES, TABLES
 from features.synthetic.chunks import (
     FIRST_SK_ID_BUREAU,
     FIRST_SK_ID_PREV,
+    Chunk,
     ChunkPlan,
     count_test_applicants,
     make_chunk,
@@ -116,19 +118,21 @@ def generate(
     next_bureau, next_prev = FIRST_SK_ID_BUREAU, FIRST_SK_ID_PREV
     defaults = 0
     pd_sum = 0.0
-    with CsvTables(paths, schemas) as files:
+    # Chunk k is written (DuckDB, in a thread) while chunk k + 1 is drawn (numpy): both
+    # release the GIL, so the two cores work at once; at most two chunks are in memory.
+    with CsvTables(paths, schemas) as files, ThreadPoolExecutor(max_workers=1) as writer:
+        writing: Future[None] | None = None
         for plan in _progress(plans, enabled=progress):
             chunk = make_chunk(seed, population, plan, next_bureau, next_prev)
-            for table, columns in chunk.tables.items():
-                files.append(table, columns)
             next_bureau += len(chunk.tables["bureau"]["SK_ID_BUREAU"])
             next_prev += len(chunk.tables["previous_application"]["SK_ID_PREV"])
-            split = Codes(chunk.is_test.astype(np.int16), ("train", "test"))
-            files.append(
-                "truth", {"SK_ID_CURR": chunk.sk_id_curr, "SPLIT": split, "TRUE_PD": chunk.true_pd}
-            )
             defaults += int(chunk.target[~chunk.is_test].sum())
             pd_sum += float(chunk.true_pd.sum())
+            if writing is not None:
+                writing.result()
+            writing = writer.submit(_write_chunk, files, chunk)
+        if writing is not None:
+            writing.result()
         rows = {table: files.rows[table] for table in TABLES}
 
     summary = GenerationSummary(
@@ -155,6 +159,16 @@ def generate(
         summary.seconds,
     )
     return summary
+
+
+def _write_chunk(files: CsvTables, chunk: Chunk) -> None:
+    """Append every table of ``chunk`` and its ground truth to the files."""
+    for table, columns in chunk.tables.items():
+        files.append(table, columns)
+    split = Codes(chunk.is_test.astype(np.int16), ("train", "test"))
+    files.append(
+        "truth", {"SK_ID_CURR": chunk.sk_id_curr, "SPLIT": split, "TRUE_PD": chunk.true_pd}
+    )
 
 
 def _progress(plans: list[ChunkPlan], *, enabled: bool) -> Iterator[ChunkPlan]:

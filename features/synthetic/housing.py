@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from features.synthetic import vocab
-from features.synthetic.sampling import Codes, pick
+from features.synthetic.sampling import Codes, pick, sigmoid
 
 #: Share of applicants without any building information.
 _NO_BUILDING = 0.474
@@ -57,9 +57,9 @@ def _area(
     return np.where(rng.random(n) < zero_share, 0.0, value)
 
 
-def _averages(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
-    """The ``_AVG`` value of each measure, all driven by one latent building size."""
-    size = rng.standard_normal(n)
+def _averages(rng: np.random.Generator, size: np.ndarray) -> dict[str, np.ndarray]:
+    """The ``_AVG`` value of each measure, all driven by the latent building ``size``."""
+    n = len(size)
     apartments = _area(rng, size, 0.0876, 0.75)
     floors_max = np.clip(np.round(4.3 * np.exp(0.45 * size + 0.3 * rng.standard_normal(n))), 0, 24)
     return {
@@ -68,7 +68,7 @@ def _averages(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
         "YEARS_BEGINEXPLUATATION": 1.0 - np.exp(np.log(0.0185) + 0.45 * rng.standard_normal(n)),
         "YEARS_BUILD": np.clip(0.755 + 0.11 * rng.standard_normal(n), 0.0, 1.0),
         "COMMONAREA": _area(rng, size, 0.0211, 1.2),
-        "ELEVATORS": np.where(floors_max >= 9, np.round(np.exp(0.6 * size + 1.0)), 0.0)
+        "ELEVATORS": np.where(floors_max >= 6, np.round(np.exp(0.6 * size + 1.3)), 0.0)
         * _STEPS["ELEVATORS"],
         "ENTRANCES": (1 + rng.poisson(np.exp(1.0 + 0.5 * size))) * _STEPS["ENTRANCES"],
         "FLOORSMAX": floors_max * _STEPS["FLOORSMAX"],
@@ -94,11 +94,15 @@ def _snap(name: str, value: np.ndarray) -> np.ndarray:
 def building_columns(rng: np.random.Generator, n: int) -> dict[str, np.ndarray | Codes]:
     """The building columns of ``n`` applicants, with the real missing pattern."""
     no_building = rng.random(n) < _NO_BUILDING
-    averages = _averages(rng, n)
+    size = rng.standard_normal(n)
+    averages = _averages(rng, size)
+    # The register knows more about big buildings: small ones miss more measures (the
+    # factor averages 1 over the sizes, so the overall missing rates stay as in Kaggle).
+    small = 2.0 * sigmoid(-1.5 * size)
 
     def missing(rate: float) -> np.ndarray:
         extra = (rate - _NO_BUILDING) / (1.0 - _NO_BUILDING)
-        return no_building | (rng.random(n) < extra)
+        return no_building | (rng.random(n) < extra * small)
 
     out: dict[str, np.ndarray | Codes] = {}
     for name, rate in _MEASURES.items():

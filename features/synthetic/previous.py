@@ -286,7 +286,7 @@ def _amounts(
     )
     goods_missing |= canceled & ~consumer
     down_missing = ~consumer | canceled | ((status == UNUSED) & (rng.random(n) < 0.14))
-    down_missing &= ~(cash & (rng.random(n) < 0.1))
+    down_missing &= ~(cash & ~canceled & (rng.random(n) < 0.11))
     down = np.where(cash & ~down_missing, 0.0, down)
     rate_down = np.where(goods_pos > 0, down / np.maximum(goods_pos, 1.0), 0.0)
 
