@@ -34,8 +34,11 @@ def _read(folder: Path, table: str) -> pd.DataFrame:
     return pd.read_csv(folder / FILE_NAMES[table], low_memory=False)
 
 
+Pairs = dict[str, tuple[pd.DataFrame, pd.DataFrame]]
+
+
 @pytest.fixture(scope="module")
-def pairs(generated_dir: Path, real_sample_dir: Path) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+def pairs(generated_dir: Path, real_sample_dir: Path) -> Pairs:
     """(generated, real) frames of every table."""
     return {table: (_read(generated_dir, table), _read(real_sample_dir, table)) for table in TABLES}
 
