@@ -95,9 +95,13 @@ def choose_columns(
         return list(dict.fromkeys(columns))
     if model is None or top <= 0:
         return common
-    ranked = importance_order(model)
     shared = set(common)
-    return [c for c in ranked if c in shared][:top]
+    chosen = [c for c in importance_order(model) if c in shared][:top]
+    if not chosen:
+        raise DriftInputError(
+            f"none of the features of {model.tag} is in both {reference.label} and {current.label}"
+        )
+    return chosen
 
 
 def importance_order(model: Any) -> list[str]:
