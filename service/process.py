@@ -2,12 +2,13 @@
 
 ``server_command`` is the one description of how the service is launched (command line
 and environment); ``running_service`` runs it in the background on a loopback port, waits
-until ``/readyz`` answers, and stops the whole process group (BentoML's workers included)
-on exit, so that nothing is left listening.
+until ``/readyz`` answers, and on exit stops the server's process group and every worker
+(each runs in a session of its own), so that nothing is left listening.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -148,14 +149,51 @@ def running_service(
         _stop(process)
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """SIGTERM the server's process group, SIGKILL it after 20 s."""
-    if process.poll() is None:
+def descendants(pid: int) -> list[int]:
+    """Every live descendant of ``pid`` (from ``/proc``), children first.
+
+    BentoML starts each worker in a session of its own, so signalling the server's
+    process group does not reach them; they must be found by parentage.
+    """
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
         try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, queue = [], list(children.get(pid, []))
+    while queue:
+        child = queue.pop(0)
+        found.append(child)
+        queue.extend(children.get(child, []))
+    return found
+
+
+def kill_tree(process: subprocess.Popen, sig: signal.Signals = signal.SIGKILL) -> None:
+    """Send ``sig`` to the server, its process group and every descendant (workers)."""
+    workers = descendants(process.pid)
+    for pid in workers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM the server, SIGKILL it and its workers after 20 s; leave no orphan."""
+    workers = descendants(process.pid)
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
+        try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            kill_tree(process)
             process.wait(timeout=10)
-        except ProcessLookupError:
-            pass
+    for pid in workers:  # a worker that outlived its server
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
