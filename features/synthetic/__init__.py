@@ -16,7 +16,21 @@ probability is made and :mod:`features.synthetic.scenarios` for the drift scenar
 
 from __future__ import annotations
 
-from features.synthetic.generate import GenerationSummary, generate
+from typing import TYPE_CHECKING, Any
+
 from features.synthetic.scenarios import SCENARIOS
 
+if TYPE_CHECKING:
+    from features.synthetic.generation import GenerationSummary, generate
+
 __all__ = ["SCENARIOS", "GenerationSummary", "generate"]
+
+
+def __getattr__(name: str) -> Any:
+    # numpy, pyarrow and DuckDB load on first use, so that `credit-scoring --help` stays
+    # instant: the command registers itself through this package.
+    if name in ("generate", "GenerationSummary"):
+        from features.synthetic import generation
+
+        return getattr(generation, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

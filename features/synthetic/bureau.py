@@ -20,6 +20,7 @@ from features.synthetic.sampling import (
     DAYS_PER_MONTH,
     Codes,
     codes_of,
+    history_counts,
     pick,
     ragged,
     round_to,
@@ -55,11 +56,9 @@ class BureauTables:
 
 def credits_per_applicant(rng: np.random.Generator, people: Applicants) -> np.ndarray:
     """How many bureau credits each applicant has (older applicants have more)."""
-    n = len(people)
     age = people.age_days / 365.25
     scale = np.clip(0.45 + 0.025 * (age - 20.0), 0.45, 1.2)
-    extra = rng.negative_binomial(1.5, 1.5 / (1.5 + _EXTRA_CREDITS * scale))
-    return np.where(rng.random(n) < _HAS_BUREAU, 1 + extra, 0)
+    return history_counts(rng, _HAS_BUREAU, 1.5, _EXTRA_CREDITS * scale)
 
 
 def make_bureau(

@@ -50,7 +50,7 @@ def generate_command(
     scenario: Annotated[str, typer.Option("--scenario", help=_SCENARIO_HELP)] = "baseline",
 ) -> None:
     """Write Kaggle's 8 Home Credit CSVs with a known default mechanism, plus the ground truth."""
-    from features.synthetic.generate import generate
+    from features.synthetic.generation import generate
 
     if applicants < 1:
         raise _fail(f"--applicants must be at least 1, got {applicants}")

@@ -22,6 +22,7 @@ from features.synthetic.sampling import (
     DAYS_PER_MONTH,
     Codes,
     codes_of,
+    history_counts,
     pick,
     pick_index,
     pick_per_row,
@@ -121,11 +122,9 @@ class PreviousTables:
 
 def applications_per_applicant(rng: np.random.Generator, people: Applicants) -> np.ndarray:
     """How many earlier applications each applicant made (more for credit-hungry ones)."""
-    n = len(people)
     age = people.age_days / 365.25
     scale = np.clip(0.55 + 0.02 * (age - 20.0), 0.55, 1.15) * np.exp(0.12 * people.behaviour)
-    extra = rng.negative_binomial(1.3, 1.3 / (1.3 + _EXTRA_APPLICATIONS * scale))
-    return np.where(rng.random(n) < _HAS_PREVIOUS, 1 + extra, 0)
+    return history_counts(rng, _HAS_PREVIOUS, 1.3, _EXTRA_APPLICATIONS * scale)
 
 
 def make_previous(

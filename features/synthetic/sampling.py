@@ -80,6 +80,18 @@ def with_missing(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     return np.where(missing, np.nan, values.astype(float))
 
 
+def history_counts(
+    rng: np.random.Generator, has_any: float, dispersion: float, extra_mean: np.ndarray
+) -> np.ndarray:
+    """Rows per applicant: none for a share ``1 - has_any``, else 1 + a negative binomial.
+
+    ``extra_mean`` (per applicant) is the mean number of rows beyond the first; the
+    ``dispersion`` of the negative binomial sets how long the tail of busy applicants is.
+    """
+    extra = rng.negative_binomial(dispersion, dispersion / (dispersion + extra_mean))
+    return np.where(rng.random(len(extra_mean)) < has_any, 1 + extra, 0)
+
+
 def ragged(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Expand per-parent ``counts`` into child rows.
 
