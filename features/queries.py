@@ -1,8 +1,10 @@
 """The feature SQL files, the raw tables each one reads, and the relations they create.
 
 One list, used by the batch build and by the online path, so that both run the same
-files in the same order: the macros first, then one file per source table (each creates
-``<source>_features``), then ``features.sql``, which joins them per ``SK_ID_CURR``.
+files in the same order: the macros first, then one file per source table (each gives
+``<source>_features``, one row per applicant). The batch build joins these with
+``features.sql``; the online path, with one row each, puts them side by side in the
+same order.
 """
 
 from __future__ import annotations
