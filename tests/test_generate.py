@@ -19,7 +19,6 @@ from features.synthetic import SCENARIOS, GenerationSummary, generate
 from features.synthetic.chunks import ChunkPlan, make_chunk
 from features.synthetic.default_mechanism import history_signals, true_pd
 
-APPLICANTS = 3_000
 #: Rows per applicant (train + test) in the full Kaggle data.
 REAL_ROWS_PER_APPLICANT = {
     "bureau": 1_716_428 / 356_255,
@@ -41,18 +40,19 @@ EXPECTED_WIDTH = {
 }
 
 
-@pytest.fixture(scope="session")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GenerationSummary]:
-    """One baseline data set of 3,000 train applicants, shared by this module."""
-    out = tmp_path_factory.mktemp("raw")
-    return out, generate(out, applicants=APPLICANTS, seed=11, progress=False)
+# ``raw_dir`` (tests/conftest.py) is the suite's shared baseline data set.
 
 
 @pytest.fixture(scope="session")
-def frames(generated: tuple[Path, GenerationSummary]) -> dict[str, pd.DataFrame]:
+def frames(raw_dir: Path) -> dict[str, pd.DataFrame]:
     """Every generated table, read back from its CSV."""
-    out, _ = generated
-    return {table: pd.read_csv(out / FILE_NAMES[table]) for table in TABLES}
+    return {table: pd.read_csv(raw_dir / FILE_NAMES[table]) for table in TABLES}
+
+
+@pytest.fixture(scope="session")
+def record(raw_dir: Path) -> dict:
+    """``truth/generation.json`` of the shared data set."""
+    return json.loads((raw_dir / "truth" / "generation.json").read_text())
 
 
 def _applicant_ids(frames: dict[str, pd.DataFrame]) -> np.ndarray:
@@ -64,21 +64,34 @@ def _applicant_ids(frames: dict[str, pd.DataFrame]) -> np.ndarray:
 
 
 @pytest.mark.parametrize("table", list(TABLES))
-def test_generate_writes_kaggle_columns_in_order(generated, table):
+def test_generate_writes_kaggle_columns_in_order(raw_dir, table):
     """Each file's header is Kaggle's, column for column (122/121/17/3/37/8/8/23)."""
-    out, _ = generated
-    with (out / FILE_NAMES[table]).open() as handle:
+    with (raw_dir / FILE_NAMES[table]).open() as handle:
         header = handle.readline().rstrip("\n").split(",")
     assert header == columns(table)
     assert len(header) == EXPECTED_WIDTH[table]
 
 
-def test_generate_summary_counts_rows_and_applicants(generated, frames):
-    """The summary's row counts are the files' and the test share is Kaggle's."""
-    _, summary = generated
-    assert summary.rows == {table: len(frame) for table, frame in frames.items()}
-    assert summary.train_applicants == APPLICANTS == len(frames["application_train"])
-    assert summary.test_applicants == round(APPLICANTS * 48_744 / 307_511)
+def test_generate_summary_describes_the_files(tmp_path):
+    """The returned summary counts the rows written and Kaggle's test share."""
+    summary = generate(tmp_path, applicants=300, seed=2, progress=False)
+    assert isinstance(summary, GenerationSummary)
+    assert summary.train_applicants == 300
+    assert summary.test_applicants == round(300 * 48_744 / 307_511)
+    for table in TABLES:
+        lines = summary.paths[table].read_text().count("\n")
+        assert summary.rows[table] == lines - 1, table
+    assert summary.truth_path.is_file()
+    assert summary.line().startswith(f"wrote {sum(summary.rows.values()):,} rows in 8 files")
+
+
+def test_generate_record_matches_the_files(frames, record):
+    """generation.json counts the rows of every file and the applicants of each split."""
+    assert record["rows"] == {FILE_NAMES[table]: len(frame) for table, frame in frames.items()}
+    assert record["applicants"] == len(frames["application_train"])
+    assert record["test_applicants"] == round(record["applicants"] * 48_744 / 307_511)
+    assert record["test_applicants"] == len(frames["application_test"])
+    assert record["scenario"] == "baseline" and record["generator_version"]
 
 
 def test_generate_is_deterministic_for_a_seed(tmp_path):
@@ -233,9 +246,9 @@ def test_generate_amounts_look_like_kaggle(frames):
     assert (app.AMT_INCOME_TOTAL % 4_500 == 0).mean() > 0.9
 
 
-def test_generate_formats_numbers_like_kaggle(generated):
+def test_generate_formats_numbers_like_kaggle(raw_dir):
     """Floats carry a decimal point, integers none, missing is empty, quotes only if needed."""
-    out, _ = generated
+    out = raw_dir
     for table in ("application_train", "previous_application", "credit_card_balance"):
         kind = kinds(table)
         with (out / FILE_NAMES[table]).open(newline="") as handle:
@@ -256,31 +269,25 @@ def test_generate_formats_numbers_like_kaggle(generated):
     assert '"Spouse, partner"' in text and ',"Cash loans",' not in text
 
 
-def test_generate_truth_matches_the_files(generated, frames):
+def test_generate_truth_matches_the_files(raw_dir, frames, record):
     """ground_truth.csv covers every applicant with its split; TRUE_PD explains TARGET."""
-    out, summary = generated
-    truth = pd.read_csv(out / "truth" / "ground_truth.csv")
+    truth = pd.read_csv(raw_dir / "truth" / "ground_truth.csv")
     assert list(truth.columns) == ["SK_ID_CURR", "SPLIT", "TRUE_PD"]
     train = frames["application_train"].merge(truth, on="SK_ID_CURR")
-    assert len(train) == APPLICANTS and (train.SPLIT == "train").all()
+    assert len(train) == record["applicants"] and (train.SPLIT == "train").all()
     assert set(truth.SK_ID_CURR[truth.SPLIT == "test"]) == set(
         frames["application_test"].SK_ID_CURR
     )
     assert truth.TRUE_PD.between(0, 1, inclusive="neither").all()
     assert abs(train.TRUE_PD.mean() - train.TARGET.mean()) < 0.025
     assert roc_auc_score(train.TARGET, train.TRUE_PD) > 0.72
-    assert 0.06 < summary.default_rate < 0.10
-    record = json.loads((out / "truth" / "generation.json").read_text())
-    assert record["seed"] == 11 and record["scenario"] == "baseline"
-    assert record["applicants"] == APPLICANTS
-    assert record["rows"] == {FILE_NAMES[t]: n for t, n in summary.rows.items()}
-    assert record["target_rate"] == pytest.approx(summary.default_rate, abs=1e-6)
+    assert 0.06 < record["target_rate"] < 0.10
+    assert record["target_rate"] == pytest.approx(train.TARGET.mean(), abs=1e-6)
 
 
-def test_generate_true_pd_is_a_function_of_the_written_rows(generated, frames):
+def test_generate_true_pd_is_a_function_of_the_written_rows(raw_dir, frames):
     """Recomputing the mechanism from the CSVs alone gives back every TRUE_PD."""
-    out, _ = generated
-    truth = pd.read_csv(out / "truth" / "ground_truth.csv").sort_values("SK_ID_CURR")
+    truth = pd.read_csv(raw_dir / "truth" / "ground_truth.csv").sort_values("SK_ID_CURR")
     app = pd.concat(
         [frames["application_train"].drop(columns="TARGET"), frames["application_test"]]
     ).sort_values("SK_ID_CURR")

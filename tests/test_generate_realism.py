@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from features.raw_schema import FILE_NAMES, TABLES
-from features.synthetic import generate
 
 #: Largest gap allowed between a generated and a real missing-value rate.
 MISSING_TOLERANCE = 0.05
@@ -23,13 +22,6 @@ UNSEEN_SHARE = 0.01
 FREQUENT = 0.02
 
 
-@pytest.fixture(scope="module")
-def generated_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("realism")
-    generate(out, applicants=5_000, seed=21, progress=False)
-    return out
-
-
 def _read(folder: Path, table: str) -> pd.DataFrame:
     return pd.read_csv(folder / FILE_NAMES[table], low_memory=False)
 
@@ -38,9 +30,9 @@ Pairs = dict[str, tuple[pd.DataFrame, pd.DataFrame]]
 
 
 @pytest.fixture(scope="module")
-def pairs(generated_dir: Path, real_sample_dir: Path) -> Pairs:
-    """(generated, real) frames of every table."""
-    return {table: (_read(generated_dir, table), _read(real_sample_dir, table)) for table in TABLES}
+def pairs(raw_dir: Path, real_sample_dir: Path) -> Pairs:
+    """(generated, real) frames of every table (``raw_dir``: the suite's shared generated data)."""
+    return {table: (_read(raw_dir, table), _read(real_sample_dir, table)) for table in TABLES}
 
 
 @pytest.mark.parametrize("table", list(TABLES))
