@@ -342,6 +342,12 @@ def test_scenario_shifts_what_it_claims(baseline_means, scenario, measure, low, 
     assert shifted["pd"] > baseline_means["pd"]
 
 
+def test_scenario_lower_income_keeps_the_credits(baseline_means):
+    """Lower incomes at the same credit amounts: the burden, not the loan, changes."""
+    shifted = _chunk_means("lower_income")
+    assert abs(shifted["credit"] / baseline_means["credit"] - 1.0) < 0.03
+
+
 def test_scenario_combined_shifts_everything(baseline_means):
     """The combined scenario is younger, poorer, more indebted and pays worse."""
     shifted = _chunk_means("combined")

@@ -7,7 +7,7 @@ value conventions) for N train applicants and 48,744/307,511 of that in test, pl
 probability is made and :mod:`features.synthetic.scenarios` for the drift scenarios:
 
 - ``baseline``: the reference population, like the real data (about 8.1% defaults);
-- ``younger``: applicants about 7 years younger;
+- ``younger``: applicants about 6 years younger;
 - ``lower_income``: incomes 28% lower;
 - ``larger_credit``: credits 40% larger;
 - ``worse_payment``: worse payment behaviour in the history tables;

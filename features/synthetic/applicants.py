@@ -139,7 +139,9 @@ def make_applicants(
     cols["FLAG_OWN_REALTY"] = codes_of(("N", "Y"), rng.random(n) < 0.55 + 0.005 * (age - 20))
     cols["CNT_CHILDREN"] = children
     cols["AMT_INCOME_TOTAL"] = income
-    cols.update(_amounts(rng, income, revolving, scenario.credit_factor))
+    # Credit demand follows the income before the scenario's shift: lower incomes then
+    # carry the same credits (a heavier burden), as the scenario promises.
+    cols.update(_amounts(rng, income / scenario.income_factor, revolving, scenario.credit_factor))
     suite = pick(rng, vocab.TYPE_SUITE, n)
     cols["NAME_TYPE_SUITE"] = suite.masked(rng.random(n) < 0.0042)
     cols["NAME_INCOME_TYPE"] = income_type

@@ -8,7 +8,7 @@ really moved.
 ``baseline``
     The reference population, calibrated on the real Kaggle data (about 8.1% defaults).
 ``younger``
-    Applicants about 7 years younger on average (fewer pensioners, shorter jobs,
+    Applicants about 6 years younger on average (fewer pensioners, shorter jobs,
     thinner credit histories).
 ``lower_income``
     Declared incomes 28% lower at the same credit amounts (heavier annuity burden).
@@ -51,7 +51,7 @@ SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
         Scenario("baseline", "the reference population, like the real data"),
-        Scenario("younger", "applicants about 7 years younger", age_shape=_YOUNGER),
+        Scenario("younger", "applicants about 6 years younger", age_shape=_YOUNGER),
         Scenario("lower_income", "incomes 28% lower", income_factor=_LOWER_INCOME),
         Scenario("larger_credit", "credits 40% larger", credit_factor=_LARGER_CREDIT),
         Scenario(
