@@ -46,14 +46,19 @@ class GenerationSummary:
     seed: int
     train_applicants: int
     test_applicants: int
+    #: Rows written per table (Kaggle's table names, header excluded).
     rows: dict[str, int]
+    #: Share of train applicants with ``TARGET = 1``.
     default_rate: float
+    #: Mean true probability of default over train and test applicants.
     mean_true_pd: float
     seconds: float
+    #: The CSV file of each table.
     paths: dict[str, Path] = field(default_factory=dict)
 
     @property
     def truth_path(self) -> Path:
+        """``truth/ground_truth.csv``: ``SK_ID_CURR``, ``SPLIT``, ``TRUE_PD`` of every applicant."""
         return self.out / TRUTH_DIR / TRUTH_FILE
 
     def line(self) -> str:
