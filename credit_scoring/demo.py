@@ -9,6 +9,7 @@ dashboard on localhost. Stages whose output is already there are reused, so a se
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -20,9 +21,11 @@ from credit_scoring.settings import (
     DEFAULT_RAW_DIR,
     DEFAULT_REPORTS_DIR,
     DEMO_APPLICANTS,
+    ENV_DRIFT_DIR,
     ENV_FEATURES_DIR,
     ENV_RAW_DIR,
     ENV_REPORTS_DIR,
+    env_path,
 )
 
 log = get_logger(__name__)
@@ -91,7 +94,10 @@ def demo_command(
     typer.echo(f"model {run.tag}; note: {reports / run.tag / 'note.html'}", err=True)
 
     _stage("4/5 drift report: training reference vs the test applicants")
-    drift = run_drift(run.tag, str(features / "test.parquet"), reports / "drift")
+    # The service's drift gauges read the latest report from the same folder.
+    drift_dir = env_path(ENV_DRIFT_DIR, reports / "drift")
+    os.environ[ENV_DRIFT_DIR] = str(drift_dir.resolve())
+    drift = run_drift(run.tag, str(features / "test.parquet"), drift_dir)
     typer.echo(drift.line(), err=True)
 
     if not serve:

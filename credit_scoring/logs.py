@@ -19,14 +19,32 @@ T = TypeVar("T")
 _FORMAT = "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"
 
 
+class _StderrHandler(logging.StreamHandler):
+    """A handler writing to whatever ``sys.stderr`` is when a line is logged.
+
+    Binding the stream once would keep writing to a stream that a test runner (or
+    typer's ``CliRunner``) has since replaced and closed.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 def setup_logging(level: int = logging.INFO) -> None:
     """Send ``key=value`` log lines to stderr (idempotent)."""
     root = logging.getLogger()
-    if any(getattr(h, "_credit_scoring", False) for h in root.handlers):
+    if any(isinstance(h, _StderrHandler) for h in root.handlers):
         return
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter(_FORMAT, datefmt="%Y-%m-%dT%H:%M:%S"))
-    handler._credit_scoring = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
 

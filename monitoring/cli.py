@@ -12,8 +12,7 @@ from typing import Annotated
 
 import typer
 
-from credit_scoring.settings import DEFAULT_MODEL_TAG
-from monitoring.metrics import DEFAULT_DRIFT_DIR, ENV_DRIFT_DIR
+from credit_scoring.settings import DEFAULT_DRIFT_DIR, DEFAULT_MODEL_TAG, ENV_DRIFT_DIR
 
 
 def drift_command(

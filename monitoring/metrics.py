@@ -27,12 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from credit_scoring.logs import get_logger
+from credit_scoring.settings import DEFAULT_DRIFT_DIR, ENV_DRIFT_DIR
 
 log = get_logger(__name__)
-
-#: Where the drift job writes and the service reads (``--out`` of ``credit-scoring drift``).
-ENV_DRIFT_DIR = "CREDIT_DRIFT_DIR"
-DEFAULT_DRIFT_DIR = Path("reports/drift")
 
 
 def drift_families(summary: Mapping[str, Any]) -> list[Any]:

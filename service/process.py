@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from credit_scoring import settings
-from monitoring.metrics import DEFAULT_DRIFT_DIR, ENV_DRIFT_DIR
+from credit_scoring.settings import DEFAULT_DRIFT_DIR, ENV_DRIFT_DIR
 
 #: The service, as ``bentoml serve`` imports it.
 SERVICE_IMPORT = "service.service:CreditScoring"

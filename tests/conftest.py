@@ -16,6 +16,8 @@ import pytest
 _BENTOML_HOME = Path(tempfile.mkdtemp(prefix="credit-scoring-bentoml-"))
 os.environ["BENTOML_HOME"] = str(_BENTOML_HOME)
 os.environ.setdefault("BENTOML_DO_NOT_TRACK", "True")
+# The service reads its drift gauges from here: never from the repository's reports/.
+os.environ["CREDIT_DRIFT_DIR"] = str(Path(tempfile.mkdtemp(prefix="credit-scoring-drift-")))
 
 #: The real rows live beside the repository in CI (``../shared``), never inside it.
 REAL_SAMPLE_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "real-sample"
