@@ -43,6 +43,7 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--bentoml-home", type=Path, default=None,
                         help="BentoML store to save into (default: temporary).")
     parser.add_argument("--skip-app-only", action="store_true")
+    parser.add_argument("--log", action="store_true", help="Log each stage and fold to stderr.")
     return parser.parse_args()  # fmt: skip
 
 
@@ -94,6 +95,10 @@ def main() -> None:
     from training.cost import CostMatrix
     from training.train import train
 
+    if args.log:
+        from credit_scoring.logs import setup_logging
+
+        setup_logging()
     imports = time.perf_counter() - started
 
     t0 = time.perf_counter()

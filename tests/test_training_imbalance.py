@@ -9,7 +9,13 @@ from training_data import make_features
 import training.cv as cv
 from training.calibration import PlattCalibration, expected_calibration_error, fit_platt
 from training.cv import BoosterConfig, binned_dataset, cross_validate, stratified_splits
-from training.imbalance import STRATEGIES, check_strategies, rebalance
+from training.imbalance import (
+    STRATEGIES,
+    _median_imputed,
+    check_strategies,
+    choose_strategy,
+    rebalance,
+)
 
 FAST = BoosterConfig(learning_rate=0.2, max_rounds=60, early_stopping_rounds=10, num_threads=1)
 
@@ -41,11 +47,39 @@ def test_rebalance_smote_adds_complete_defaulters_and_keeps_real_rows(fold_data)
     assert np.all((plan.synthetic >= lo - 1e-9) & (plan.synthetic <= hi + 1e-9))
 
 
+def test_median_imputed_matches_scikit_learn(fold_data) -> None:
+    """SMOTE's imputer gives scikit-learn's median imputation, empty columns as 0."""
+    from sklearn.impute import SimpleImputer
+
+    X = fold_data[0].copy()
+    X[:, 1] = np.nan
+    expected = SimpleImputer(strategy="median", keep_empty_features=True).fit_transform(X)
+    np.testing.assert_array_equal(_median_imputed(X), expected)
+
+
 def test_rebalance_class_weight_sets_scale_pos_weight(fold_data) -> None:
     X, y, _ = fold_data
     plan = rebalance("class_weight", X, y, seed=0)
     assert plan.params["scale_pos_weight"] == pytest.approx((y == 0).sum() / y.sum())
     assert rebalance("none", X, y, seed=0).params == {}
+
+
+def test_choose_strategy_keeps_simplest_within_one_standard_error() -> None:
+    """A more intrusive strategy must beat a simpler one by more than the noise."""
+    rng = np.random.default_rng(0)
+    base = rng.choice([0.0, 1.0, 10.0], size=5000, p=[0.8, 0.15, 0.05])
+    # Cheaper on 50 applications, dearer on 45: a mean gain well inside the noise.
+    noisy = base.copy()
+    rows = rng.choice(5000, size=95, replace=False)
+    noisy[rows[:50]] -= 1
+    noisy[rows[50:]] += 1
+    chosen, gaps = choose_strategy({"none": base, "smote": noisy})
+    assert noisy.mean() < base.mean()
+    assert chosen == "none" and 0 < gaps["none"] <= 1.0 and gaps["smote"] == 0.0
+    # Most of the expensive errors avoided: a real gain.
+    better = np.where(base == 10.0, 1.0, base)
+    chosen, gaps = choose_strategy({"none": base, "undersample": better})
+    assert chosen == "undersample" and gaps["none"] > 1.0
 
 
 def test_check_strategies_names_unknown_strategy() -> None:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import training.openmp  # noqa: F401  (before LightGBM loads: passive OpenMP waits)
 from credit_scoring.settings import DEFAULT_MODEL_NAME, DEFAULT_MODEL_TAG
 from training.calibration import PlattCalibration
 

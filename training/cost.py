@@ -49,13 +49,17 @@ class CostMatrix:
         return self.c_fp / (self.c_fp + self.c_fn)
 
 
-def business_cost(y: np.ndarray, refused: np.ndarray, costs: CostMatrix) -> float:
-    """Cost per application, ``(c_fn·FN + c_fp·FP) / n``."""
+def application_costs(y: np.ndarray, refused: np.ndarray, costs: CostMatrix) -> np.ndarray:
+    """Cost of each application's decision: c_fn if a defaulter is accepted, c_fp if a
+    good client is refused, 0 otherwise. Shape (n,)."""
     y = np.asarray(y).astype(bool)
     refused = np.asarray(refused).astype(bool)
-    fn = np.sum(y & ~refused)
-    fp = np.sum(~y & refused)
-    return float((costs.c_fn * fn + costs.c_fp * fp) / len(y))
+    return costs.c_fn * (y & ~refused) + costs.c_fp * (~y & refused)
+
+
+def business_cost(y: np.ndarray, refused: np.ndarray, costs: CostMatrix) -> float:
+    """Cost per application, ``(c_fn·FN + c_fp·FP) / n``."""
+    return float(np.mean(application_costs(y, refused, costs)))
 
 
 @dataclass(frozen=True)

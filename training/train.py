@@ -28,7 +28,7 @@ import pandas as pd
 
 from credit_scoring.logs import get_logger
 from training.calibration import PlattCalibration, calibration_report, fit_platt
-from training.cost import CostMatrix, best_threshold, decision_metrics
+from training.cost import CostMatrix, application_costs, best_threshold, decision_metrics
 from training.cv import (
     BoosterConfig,
     CVResult,
@@ -39,7 +39,7 @@ from training.cv import (
 )
 from training.data import FeatureTable, FeatureTableError, load_feature_table
 from training.fairness import fairness_report
-from training.imbalance import STRATEGIES, check_strategies
+from training.imbalance import STRATEGIES, check_strategies, choose_strategy
 
 log = get_logger(__name__)
 
@@ -105,6 +105,7 @@ def _compare(
     run_config = config if covers_main_cv else config.faster()
     results: dict[str, CVResult] = {}
     table_rows = []
+    per_application: dict[str, np.ndarray] = {}
     for strategy in strategies:
         result = cross_validate(
             data, X, y, splits, strategy=strategy, config=run_config, seed=seed,
@@ -114,6 +115,7 @@ def _compare(
         scored = result.rows
         p = _sigmoid(result.oof_raw[scored])
         choice = best_threshold(p, y[scored], costs)
+        per_application[strategy] = application_costs(y[scored], p >= choice.threshold, costs)
         table_rows.append(
             {
                 "strategy": strategy,
@@ -133,9 +135,10 @@ def _compare(
             "strategy=%s auc=%.4f business_cost=%.4f seconds=%.1f",
             strategy, table_rows[-1]["auc"], choice.cost, result.seconds,
         )  # fmt: skip
-    best = min(table_rows, key=lambda r: (r["business_cost"], -r["auc"]))
+    chosen, gaps = choose_strategy(per_application)
     for row in table_rows:
-        row["chosen"] = row is best
+        row["chosen"] = row["strategy"] == chosen
+        row["cost_gap_se"] = gaps[row["strategy"]]
     return _Comparison(rows=table_rows, results=results, covers_main_cv=covers_main_cv)
 
 
@@ -220,7 +223,7 @@ def train(
         show_progress=progress,
     )  # fmt: skip
     strategy = next(r["strategy"] for r in comparison.rows if r["chosen"])
-    log.info("chosen strategy=%s (lowest business cost)", strategy)
+    log.info("chosen strategy=%s (simplest within one standard error of the cheapest)", strategy)
     lap("compare")
 
     if comparison.covers_main_cv:
