@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -38,10 +39,18 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--applicants", type=int, default=30_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--work", type=Path, default=None,
-                        help="Folder for raw data, features and notes (default: temporary).")
-    parser.add_argument("--bentoml-home", type=Path, default=None,
-                        help="BentoML store to save into (default: temporary).")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="Folder for raw data, features and notes (default: temporary).",
+    )
+    parser.add_argument(
+        "--bentoml-home",
+        type=Path,
+        default=None,
+        help="BentoML store to save into (default: temporary).",
+    )
     parser.add_argument("--skip-app-only", action="store_true")
     parser.add_argument("--log", action="store_true", help="Log each stage and fold to stderr.")
     return parser.parse_args()  # fmt: skip
@@ -89,7 +98,8 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="quality-"))
     raw, features, reports = work / "raw", work / "features", work / "reports"
 
-    started = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    started, cpu_started = time.perf_counter(), time.process_time()
     from features.build import build_features
     from features.synthetic import generate
     from training.cost import CostMatrix
@@ -113,39 +123,58 @@ def main() -> None:
     run = train(features, folds=args.folds, seed=args.seed, reports_dir=reports, progress=False)
     t_train = time.perf_counter() - t0
     end_to_end = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
 
     oracle = _oracle(raw, features, CostMatrix())
     m = run.metrics
     n = args.applicants
     stages = ", ".join(f"{k} {v:.1f} s" for k, v in run.timings.items())
-    print(f"quality applicants={n} rows={m['n_rows']} features={m['n_features']} "
-          f"default_rate={m['default_rate']:.4f} strategy={run.strategy}")
+    print(
+        f"quality applicants={n} rows={m['n_rows']} features={m['n_features']} "
+        f"default_rate={m['default_rate']:.4f} strategy={run.strategy}"
+    )
     print(f"time imports      {imports:7.1f} s")
     print(f"time generate     {t_generate:7.1f} s")
     print(f"time features     {t_features:7.1f} s")
     print(f"time train        {t_train:7.1f} s  ({stages})")
     budget = 120.0 if n <= 30_000 else 1800.0
-    print(f"time end-to-end   {end_to_end:7.1f} s  {end_to_end / budget:.2f}x budget "
-          f"({budget:.0f} s)")
-    print(f"model     auc={m['auc']:.4f}  cost={m['business_cost']:.4f}  "
-          f"threshold={run.threshold:.4f}")
+    print(
+        f"time end-to-end   {end_to_end:7.1f} s  {end_to_end / budget:.2f}x budget "
+        f"({budget:.0f} s); cpu {cpu:.1f} s on {os.cpu_count()} cores, load average "
+        f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+    )
+    print(
+        f"model     auc={m['auc']:.4f}  cost={m['business_cost']:.4f}  "
+        f"threshold={run.threshold:.4f}"
+    )
     target = 0.02 if n <= 30_000 else 0.01
     gap = m["auc"] - oracle["auc"]
-    print(f"oracle    auc={oracle['auc']:.4f}  cost={oracle['business_cost']:.4f}  "
-          f"threshold={oracle['threshold']:.4f}  model-oracle auc {gap:+.4f} "
-          f"(target >= {-target:+.2f}: {'met' if gap >= -target else 'MISSED'})  "
-          f"cost ratio {m['business_cost'] / oracle['business_cost']:.3f}x")
+    print(
+        f"oracle    auc={oracle['auc']:.4f}  cost={oracle['business_cost']:.4f}  "
+        f"threshold={oracle['threshold']:.4f}  model-oracle auc {gap:+.4f} "
+        f"(target >= {-target:+.2f}: {'met' if gap >= -target else 'MISSED'})  "
+        f"cost ratio {m['business_cost'] / oracle['business_cost']:.3f}x"
+    )
     if not args.skip_app_only:
         t0 = time.perf_counter()
-        app = train(_application_only(features, work / "features-app"), folds=args.folds,
-                    seed=args.seed, reports_dir=reports, progress=False,
-                    strategies=(run.strategy,))
+        app = train(
+            _application_only(features, work / "features-app"),
+            folds=args.folds,
+            seed=args.seed,
+            reports_dir=reports,
+            progress=False,
+            strategies=(run.strategy,),
+        )
         t_app = time.perf_counter() - t0
         a = app.metrics
-        print(f"app-only  auc={a['auc']:.4f}  cost={a['business_cost']:.4f}  "
-              f"features={a['n_features']}  history gain auc {m['auc'] - a['auc']:+.4f}, "
-              f"cost {m['business_cost'] - a['business_cost']:+.4f}  ({t_app:.1f} s)")
+        print(
+            f"app-only  auc={a['auc']:.4f}  cost={a['business_cost']:.4f}  "
+            f"features={a['n_features']}  history gain auc {m['auc'] - a['auc']:+.4f}, "
+            f"cost {m['business_cost'] - a['business_cost']:+.4f}  ({t_app:.1f} s)"
+        )
     print(f"note      {run.note_html}")
+    if args.bentoml_home is None:
+        shutil.rmtree(store, ignore_errors=True)  # the temporary store, not the user's
     print("comparison (strategy, auc, business cost, cost at 0.5, seconds):")
     for row in run.comparison:
         mark = "*" if row["chosen"] else " "

@@ -176,7 +176,7 @@ def _fairness_text(model, fairness: dict) -> str:
     protected = [
         human_label(f)
         for f in model.manifest.get("features", [])
-        if re.search(r"GENDER|DAYS_BIRTH|AGE", f["name"])
+        if re.search(r"GENDER|DAYS_BIRTH", f["name"])
     ]
     text = (
         "Groups approved at less than four fifths of the best group's rate: "
