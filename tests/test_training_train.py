@@ -127,3 +127,23 @@ def test_train_refuses_more_folds_than_defaulters(tmp_path) -> None:
     folder = write_feature_table(tmp_path / "tiny", n=40, seed=1)
     with pytest.raises(ValueError, match="fewer than the 20 folds"):
         train(folder, folds=20, reports_dir=tmp_path, progress=False)
+
+
+def test_session_model_on_generated_population(model_tag, features_dir, reports_dir) -> None:
+    """The shared model (generated data, real feature SQL) has the manifest's features,
+    real signal, its note, and exact explanations for unseen applicants."""
+    import json
+
+    import pandas as pd
+
+    from service import scoring
+
+    model = load_model(model_tag)
+    manifest = json.loads((features_dir / "manifest.json").read_text())
+    assert model.feature_names == [f["name"] for f in manifest["features"]]
+    assert model.metrics["auc"] > 0.7
+    assert (reports_dir / model_tag / "note.html").is_file()
+    unseen = pd.read_parquet(features_dir / "test.parquet").head(300)
+    base, contributions = scoring.shap_values(model, unseen.drop(columns="SK_ID_CURR"))
+    raw = model.raw_score(unseen.drop(columns="SK_ID_CURR"))
+    np.testing.assert_allclose(base + contributions.sum(axis=1), raw, atol=1e-6)
