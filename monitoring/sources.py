@@ -2,7 +2,7 @@
 
 A source is named on the command line by one string. An existing path is a feature table
 (a ``.parquet`` file, or a features folder: its ``train.parquet`` and ``test.parquet``
-together) or a request log folder (``requests-*.jsonl``); anything else is a model tag
+together) or a request log folder (``requests-*.arrows``); anything else is a model tag
 (``credit_model:latest`` or pinned), whose stored reference sample is the source.
 
 Sources are sampled on load (a fixed number of rows, drawn with a seed), and a Parquet table
@@ -22,7 +22,12 @@ import numpy as np
 import pandas as pd
 
 from credit_scoring.logs import get_logger, progress
-from monitoring.request_log import BASE_COLUMNS, RequestLogError, read_request_log
+from monitoring.request_log import (
+    BASE_COLUMNS,
+    FILE_GLOB,
+    RequestLogError,
+    read_request_log,
+)
 
 log = get_logger(__name__)
 
@@ -86,16 +91,16 @@ def open_source(
             raise DriftInputError(f"{spec}: not a Parquet feature table (expected .parquet)")
         return _parquet_source([path], label=str(path))
     if path.is_dir():
-        if any(path.glob("requests-*.jsonl")):
+        if any(path.glob(FILE_GLOB)):
             return _request_log_source(path, since=since, until=until)
         tables = [path / name for name in _TABLES if (path / name).is_file()]
         if tables:
             return _parquet_source(tables, label=str(path))
         raise DriftInputError(
             f"{spec}: folder holds neither a feature table ({' or '.join(_TABLES)}) "
-            "nor a request log (requests-*.jsonl)"
+            f"nor a request log ({FILE_GLOB})"
         )
-    if "/" in spec or spec.endswith((".parquet", ".jsonl")):
+    if "/" in spec or spec.endswith((".parquet", ".arrows")):
         raise DriftInputError(f"{spec}: file or folder not found")
     return model_source(spec)
 

@@ -115,7 +115,8 @@ class ScoringEngine:
         """Score ``rows`` in one model call, count them, log them, answer in order."""
         if not rows:
             return []
-        results = scoring.score(self.model, self.frame(rows))
+        frame = self.frame(rows)
+        results = scoring.score(self.model, frame)
         for row, result in zip(rows, results, strict=True):
             result.client_id = row.client_id
         if self.metrics is not None:
@@ -123,14 +124,13 @@ class ScoringEngine:
                 [r.probability for r in results], [r.decision for r in results]
             )
         if self.request_log is not None:
-            self.request_log.append(
-                [
-                    {
-                        "features": dict(zip(self.feature_names, row.vector.tolist(), strict=True)),
-                        **result.to_dict(),
-                    }
-                    for row, result in zip(rows, results, strict=True)
-                ]
+            self.request_log.append_frame(
+                frame,
+                client_id=[r.client_id for r in results],
+                probability=[r.probability for r in results],
+                decision=[r.decision for r in results],
+                threshold=[r.threshold for r in results],
+                model_version=[r.model_version for r in results],
             )
         return [ScoreResponse(**result.to_dict()) for result in results]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import signal
@@ -12,12 +11,15 @@ import textwrap
 import threading
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from monitoring.request_log import RequestLog, RequestLogError, read_request_log
+from monitoring.request_log import FILE_GLOB, RequestLog, RequestLogError, read_request_log
 
 REPO = Path(__file__).resolve().parents[1]
+#: The start of a batch message a killed writer left: a header announcing 256 bytes, 20 written.
+TORN = b"\xff\xff\xff\xff\x00\x01\x00\x00" + b"x" * 20
 
 #: A writer process: appends one record per request, prints each id once ``append`` returned.
 WRITER = textwrap.dedent(
@@ -126,28 +128,28 @@ def test_request_log_sigkill_loses_no_acknowledged_row(
 def test_request_log_reader_skips_torn_last_line_with_warning(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The partial line a crash leaves is skipped, with a warning, and the rest is read."""
+    """The partial batch a crash leaves is skipped, with a warning, and the rest is read."""
     RequestLog(tmp_path).append([_record(1), _record(2)])
-    (path,) = tmp_path.glob("requests-*.jsonl")
+    (path,) = tmp_path.glob(FILE_GLOB)
     with path.open("ab") as handle:
-        handle.write(b'{"request_id": "torn", "features": {"DAYS_')
+        handle.write(TORN)
     with caplog.at_level(logging.WARNING):
         frame = read_request_log(tmp_path)
     assert list(frame["client_id"]) == [1, 2]
-    assert "torn_line_skipped" in caplog.text
+    assert "torn_batch_skipped" in caplog.text
 
 
 def test_request_log_restart_appends(tmp_path: Path) -> None:
-    """A new writer on the same folder adds rows beside the old ones, after a torn line too."""
+    """A new writer on the same folder adds rows beside the old ones, after a torn batch too."""
     first = RequestLog(tmp_path)
     first.append([_record(1)])
     first.close()
-    (old,) = tmp_path.glob("requests-*.jsonl")
+    (old,) = tmp_path.glob(FILE_GLOB)
     with old.open("ab") as handle:
-        handle.write(b'{"torn')
+        handle.write(TORN)
     RequestLog(tmp_path).append([_record(2), _record(3)])
     assert list(read_request_log(tmp_path)["client_id"]) == [1, 2, 3]
-    assert len(list(tmp_path.glob("requests-*.jsonl"))) == 2
+    assert len(list(tmp_path.glob(FILE_GLOB))) == 2
 
 
 def test_read_request_log_time_window(tmp_path: Path) -> None:
@@ -190,9 +192,70 @@ def test_read_request_log_missing_folder_is_clear(tmp_path: Path) -> None:
 
 def test_read_request_log_window_reads_rows_written_after_their_day(tmp_path: Path) -> None:
     """A row stamped before midnight but written after it is still in its window."""
-    late = json.dumps({**_record(7), "time": "2026-11-21T23:59:59.999+00:00", "request_id": "a"})
-    (tmp_path / "requests-2026-11-22-1-x.jsonl").write_text(late + "\n")
-    old = json.dumps({**_record(8), "time": "2026-11-01T10:00:00+00:00", "request_id": "b"})
-    (tmp_path / "requests-2026-11-01-1-x.jsonl").write_text(old + "\n")
+    for client_id, stamp, day in [
+        (7, "2026-11-21T23:59:59.999+00:00", "2026-11-22"),
+        (8, "2026-11-01T10:00:00+00:00", "2026-11-01"),
+    ]:
+        log = RequestLog(tmp_path / "writing")
+        log.append([_record(client_id, time=stamp)])
+        log.close()
+        (path,) = (tmp_path / "writing").glob(FILE_GLOB)
+        path.rename(tmp_path / f"requests-{day}-1-x-1.arrows")  # as if written on that day
     window = read_request_log(tmp_path, since="2026-11-21", until="2026-11-22")
     assert list(window["client_id"]) == [7]
+
+
+def test_request_log_append_frame_reads_back_like_append(tmp_path: Path) -> None:
+    """The service's columnar path gives the same rows as mappings, scalars repeated."""
+    features = pd.DataFrame({"DAYS_BIRTH": [-12001.0, -12002.0], "AMT_CREDIT": [np.nan, 5.0]})
+    RequestLog(tmp_path / "frame").append_frame(
+        features,
+        client_id=[1, None],
+        probability=[0.2, 0.7],
+        decision=["granted", "refused"],
+        threshold=0.5,
+        model_version="v1",
+        time="2026-11-22T10:00:00",
+    )
+    records = [
+        {"features": row, "client_id": client, "probability": p, "decision": d}
+        for row, client, p, d in zip(
+            features.to_dict("records"), [1, None], [0.2, 0.7], ["granted", "refused"], strict=True
+        )
+    ]
+    RequestLog(tmp_path / "records").append(
+        [
+            {**r, "threshold": 0.5, "model_version": "v1", "time": "2026-11-22T10:00"}
+            for r in records
+        ]
+    )
+    by_frame = read_request_log(tmp_path / "frame").drop(columns="request_id")
+    by_records = read_request_log(tmp_path / "records").drop(columns="request_id")
+    pd.testing.assert_frame_equal(by_frame, by_records)
+    assert list(by_frame.columns[5:]) == ["threshold", "DAYS_BIRTH", "AMT_CREDIT"]
+    assert by_frame["client_id"].isna().tolist() == [False, True]
+
+
+def test_request_log_other_features_start_a_new_file(tmp_path: Path) -> None:
+    """A batch with other columns (a new model) goes to a new file; the reader joins them."""
+    log = RequestLog(tmp_path)
+    log.append([_record(1)])
+    log.append([{**_record(2), "features": {"EXT_SOURCE_1": 0.5}}])
+    log.append([_record(3)])
+    frame = read_request_log(tmp_path)
+    assert len(list(tmp_path.glob(FILE_GLOB))) == 3
+    assert list(frame["client_id"]) == [1, 2, 3]
+    assert frame["EXT_SOURCE_1"].isna().tolist() == [True, False, True]
+
+
+def test_request_log_append_frame_rejects_wrong_length(tmp_path: Path) -> None:
+    """A field with one value too few is refused by name, and nothing is written."""
+    log = RequestLog(tmp_path)
+    with pytest.raises(RequestLogError, match="field 'decision': 1 values for 2 rows"):
+        log.append_frame(
+            pd.DataFrame({"A": [1.0, 2.0]}),
+            probability=[0.1, 0.2],
+            decision=["granted"],
+            model_version="v",
+        )
+    assert read_request_log(tmp_path).empty
