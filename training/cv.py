@@ -22,6 +22,10 @@ from training.imbalance import rebalance
 log = get_logger(__name__)
 
 
+#: Smaller training sets train on one thread (see ``BoosterConfig.params``).
+SINGLE_THREAD_ROWS = 10_000
+
+
 @dataclass(frozen=True)
 class BoosterConfig:
     """LightGBM settings, tuned on the generated 30,000-applicant population (888 features).
@@ -47,8 +51,13 @@ class BoosterConfig:
     max_rounds: int = 3000
     early_stopping_rounds: int = 50
 
-    def params(self, seed: int) -> dict:
-        """LightGBM training parameters."""
+    def params(self, seed: int, rows: int | None = None) -> dict:
+        """LightGBM training parameters for a training set of ``rows`` rows.
+
+        Below ``SINGLE_THREAD_ROWS`` rows a round is too short to share between threads:
+        one thread is faster, and immune to the OpenMP spin-waits of a busy machine.
+        """
+        threads = 1 if rows is not None and rows < SINGLE_THREAD_ROWS else self.num_threads
         return {
             "objective": "binary",
             "metric": "auc",
@@ -59,7 +68,7 @@ class BoosterConfig:
             "bagging_fraction": self.bagging_fraction,
             "bagging_freq": self.bagging_freq,
             "lambda_l2": self.lambda_l2,
-            "num_threads": self.num_threads,
+            "num_threads": threads,
             "force_col_wise": True,
             "deterministic": True,
             "seed": seed,
@@ -178,7 +187,7 @@ def cross_validate(
     import lightgbm as lgb
     from sklearn.metrics import roc_auc_score
 
-    params = config.params(seed)
+    params = config.params(seed, rows=len(splits[0][0]) if splits else None)
     result = CVResult(strategy=strategy, oof_raw=np.full(len(y), np.nan))
     started = time.perf_counter()
     for fold, (train_rows, valid_rows) in enumerate(
@@ -226,7 +235,8 @@ def fit_final(
     import lightgbm as lgb
 
     train_set, plan, _ = _training_set(data, X, y, np.arange(len(y)), strategy, seed)
-    return lgb.train({**config.params(seed), **plan.params}, train_set, num_boost_round=rounds)
+    params = {**config.params(seed, rows=len(y)), **plan.params}
+    return lgb.train(params, train_set, num_boost_round=rounds)
 
 
 def stratified_splits(
