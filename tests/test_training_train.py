@@ -147,3 +147,14 @@ def test_session_model_on_generated_population(model_tag, features_dir, reports_
     base, contributions = scoring.shap_values(model, unseen.drop(columns="SK_ID_CURR"))
     raw = model.raw_score(unseen.drop(columns="SK_ID_CURR"))
     np.testing.assert_allclose(base + contributions.sum(axis=1), raw, atol=1e-6)
+
+
+def test_train_single_strategy_runs_no_comparison(features, tmp_path) -> None:
+    """With one strategy, its cross-validation is the main one, on every row."""
+    single = train(features, folds=3, seed=5, reports_dir=tmp_path, progress=False,
+                   config=FAST, strategies=("class_weight",))  # fmt: skip
+    (row,) = single.comparison
+    assert row["strategy"] == single.strategy == "class_weight" and row["chosen"]
+    assert row["rows"] == 1500 and row["folds"] == 3
+    assert row["learning_rate"] == FAST.learning_rate
+    assert "This run trained a single way" in single.note_md.read_text()

@@ -93,10 +93,13 @@ def _compare(
 
     y = table.y
     everything = np.arange(len(y))
-    k = min(folds, COMPARISON_FOLDS)
-    covers_main_cv = len(y) <= COMPARISON_MAX_ROWS and k == folds
+    # A single strategy needs no comparison: its run is the main cross-validation.
+    single = len(strategies) == 1
+    k = folds if single else min(folds, COMPARISON_FOLDS)
+    subsample = not single and len(y) > COMPARISON_MAX_ROWS
+    covers_main_cv = not subsample and k == folds
     rows = everything
-    if len(y) > COMPARISON_MAX_ROWS:
+    if subsample:
         rows, _ = train_test_split(
             everything, train_size=COMPARISON_MAX_ROWS, stratify=y, random_state=seed
         )
