@@ -25,7 +25,8 @@ def _pyplot():
 
 
 def _save(fig, path: Path) -> Path:
-    fig.tight_layout()
+    if fig.get_layout_engine() is None:
+        fig.tight_layout()
     fig.savefig(path, format="png")
     fig.clf()
     import matplotlib.pyplot as plt
@@ -94,7 +95,7 @@ def shap_summary_plot(
     """
     plt = _pyplot()
     k = len(labels)
-    fig, ax = plt.subplots(figsize=(7, 0.35 * k + 1.2))
+    fig, ax = plt.subplots(figsize=(7, 0.35 * k + 1.2), layout="constrained")
     rng = np.random.default_rng(0)
     cmap = plt.get_cmap("coolwarm")
     for row in range(k):
