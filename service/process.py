@@ -41,14 +41,18 @@ def server_command(
     host: str = "127.0.0.1",
     batching: bool = True,
     token: str | None = None,
+    home: Path | None = None,
 ) -> tuple[list[str], dict[str, str]]:
     """The ``bentoml serve`` command line and environment for these settings.
 
     Paths (and the drift gauges' folder) are made absolute, so that the server reads what
     the caller meant whatever its working directory. ``token`` (if given) overrides
-    ``CREDIT_API_TOKEN``.
+    ``CREDIT_API_TOKEN``. ``home`` (if given) becomes the server's own ``BENTOML_HOME``
+    sharing the current model store (see ``private_home``).
     """
     env = dict(os.environ)
+    if home is not None:
+        env["BENTOML_HOME"] = str(private_home(home))
     env.update(
         {
             settings.ENV_MODEL_TAG: model,
@@ -76,6 +80,23 @@ def server_command(
         str(PROJECT_DIR),
     ]
     return command, env
+
+
+def private_home(home: Path) -> Path:
+    """A BentoML home of its own at ``home`` whose model store is the current one.
+
+    BentoML empties ``$BENTOML_HOME/prometheus_multiproc_dir`` whenever a server starts,
+    which would wipe the metrics of another server running from the same home (tests
+    and benchmarks run several at once); the models are shared through a link.
+    """
+    from bentoml._internal.configuration.containers import BentoMLContainer
+
+    store = Path(BentoMLContainer.model_store_dir.get()).resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    link = home / "models"
+    if not link.exists():
+        link.symlink_to(store, target_is_directory=True)
+    return home.resolve()
 
 
 def free_port() -> int:
@@ -136,6 +157,7 @@ def running_service(
         request_log=request_log,
         batching=batching,
         token=token,
+        home=log_path.parent / f"bentoml-home-{port}",
     )
     url = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:

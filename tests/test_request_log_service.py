@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import threading
 import urllib.error
@@ -59,12 +57,16 @@ def test_service_sigkill_loses_no_acknowledged_request(
     model_tag: str, features_dir: Path, marker_feature: str, tmp_path: Path
 ) -> None:
     """Killing every server process mid-traffic keeps every answered request, log readable."""
-    from service.process import free_port, server_command, wait_ready
+    from service.process import free_port, kill_tree, server_command, wait_ready
 
     folder = tmp_path / "requests"
     port = free_port()
     command, env = server_command(
-        port=port, model=model_tag, features=features_dir, request_log=folder
+        port=port,
+        model=model_tag,
+        features=features_dir,
+        request_log=folder,
+        home=tmp_path / "bentoml-home",
     )
     log_path = tmp_path / "service.log"
     with log_path.open("wb") as log:
@@ -95,13 +97,12 @@ def test_service_sigkill_loses_no_acknowledged_request(
             thread.start()
         while len(acked) < 150 and server.poll() is None:
             stop.wait(0.05)
-        os.killpg(server.pid, signal.SIGKILL)
+        kill_tree(server)  # the workers too: each runs in a session of its own
         server.wait(timeout=30)
     finally:
         stop.set()
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=30)
+        kill_tree(server)
+        server.wait(timeout=30)
     for thread in threads:
         if thread.is_alive() or thread.ident is not None:
             thread.join(timeout=60)
