@@ -142,9 +142,10 @@ def explain(
 ) -> Explanation:
     """Explain one client's score: top-k SHAP contributions and plain-language reasons.
 
-    Reasons (at most four) are the features that pushed the decision the way it went:
-    for a refusal, the largest contributions raising the risk; for a grant, the largest
-    lowering it. Each reads like "Age: 24 years (raises the risk)".
+    Reasons (at most four, whatever ``top_k``) are the features that pushed the decision
+    the way it went: for a refusal, the largest contributions raising the risk; for a
+    grant, the largest lowering it; none below ``MIN_REASON_CONTRIBUTION``. Each reads
+    like "Age: 24 years (raises the risk)".
     """
     if top_k < 1:
         raise ValueError(f"top_k must be at least 1, got {top_k}")
@@ -162,12 +163,14 @@ def explain(
         _contribution(name, values[i], parts[i], specs.get(name, {}))
         for i, name in ((i, model.feature_names[i]) for i in top)
     ]
-    wanted = RAISES if decision == REFUSED else LOWERS
-    reasons = [
-        f"{c.label}: {c.display_value} ({c.direction})"
-        for c in shown
-        if c.direction == wanted and abs(c.contribution) >= MIN_REASON_CONTRIBUTION
-    ][:MAX_REASONS]
+    reasons: list[str] = []
+    for i in order:  # largest first, whatever top_k is
+        if len(reasons) == MAX_REASONS or abs(parts[i]) < MIN_REASON_CONTRIBUTION:
+            break
+        if (parts[i] > 0) == (decision == REFUSED):
+            name = model.feature_names[i]
+            c = _contribution(name, values[i], parts[i], specs.get(name, {}))
+            reasons.append(f"{c.label}: {c.display_value} ({c.direction})")
     return Explanation(
         client_id=ids[0],
         probability=probability,

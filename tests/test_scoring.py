@@ -113,6 +113,13 @@ def test_explain_gives_refusal_reasons_in_plain_words(model) -> None:
     assert all(c.contribution > 0 for c in raising)
 
 
+def test_explain_reasons_do_not_depend_on_top_k(model) -> None:
+    client = _client(INSTAL_LATE_COUNT_12M=8.0, EXT_SOURCE_2=0.05, DAYS_BIRTH=-22 * 365.25)
+    assert scoring.explain(model, client, top_k=1).reasons == (
+        scoring.explain(model, client, top_k=8).reasons
+    )
+
+
 def test_explain_gives_granted_client_reasons_lowering_risk(model) -> None:
     explanation = scoring.explain(model, pd.Series(_client(EXT_SOURCE_2=0.9)))
     assert explanation.decision == "granted"
