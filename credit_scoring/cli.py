@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typer
 
+import training.openmp  # noqa: F401  (passive OpenMP waits, before anything loads LightGBM)
 from credit_scoring.logs import setup_logging
 
 app = typer.Typer(

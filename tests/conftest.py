@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+import training.openmp  # noqa: F401  (passive OpenMP waits, before any test loads LightGBM)
+
 _BENTOML_HOME = Path(tempfile.mkdtemp(prefix="credit-scoring-bentoml-"))
 os.environ["BENTOML_HOME"] = str(_BENTOML_HOME)
 os.environ.setdefault("BENTOML_DO_NOT_TRACK", "True")
