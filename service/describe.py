@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from features.raw_schema import DAYS_SENTINEL
-from ui.wording import NOT_PROVIDED, format_money, format_number, format_value, is_missing
+from service.formatting import NOT_PROVIDED, format_money, format_number, format_value, is_missing
 
 _DAYS_PER_YEAR = 365.25
 

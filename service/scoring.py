@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from service.formatting import format_value
+
 GRANTED = "granted"
 REFUSED = "refused"
 RAISES = "raises the risk"
@@ -203,30 +205,14 @@ def _contribution(name: str, value: float, part: float, spec: Mapping[str, Any])
 
 
 def display_value(value: float | None, spec: Mapping[str, Any]) -> str:
-    """A feature value in the unit people read (years not days, yes/no not 1/0).
+    """A feature value in the unit people read, from its manifest entry.
 
-    Uses the manifest's ``display_scale`` (e.g. -1/365.25 turns DAYS_BIRTH into years),
-    ``unit`` and ``type``. Money stays in the data's currency, with thousands separators.
+    The platform's one formatter (``service.formatting.format_value``): the reasons read
+    exactly like the values on the dashboard and in ``/client``.
     """
-    if value is None or not math.isfinite(value):
-        return "not available"
-    kind, unit = spec.get("type", "numeric"), spec.get("unit", "") or ""
-    if kind == "binary":
-        return "yes" if value >= 0.5 else "no"
-    scaled = value * float(spec.get("display_scale") or 1.0)
-    if kind == "share" and unit in ("", "ratio"):
-        return f"{100 * scaled:.0f} %"
-    if unit in ("currency", "days"):
-        number = f"{scaled:,.0f}"
-    elif unit in ("years", "months", "%"):
-        number = _trim(f"{scaled:.1f}")
-    elif abs(scaled) >= 100:
-        number = f"{scaled:,.0f}"
-    else:
-        number = _trim(f"{scaled:.2f}")
-    return number if unit in ("", "currency", "ratio", "count") else f"{number} {unit}"
-
-
-def _trim(number: str) -> str:
-    """Drop trailing decimal zeros: 3.50 -> 3.5, 3.00 -> 3."""
-    return number.rstrip("0").rstrip(".") if "." in number else number
+    return format_value(
+        value,
+        unit=str(spec.get("unit") or ""),
+        kind=str(spec.get("type") or "numeric"),
+        display_scale=spec.get("display_scale"),
+    )

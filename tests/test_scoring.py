@@ -148,14 +148,14 @@ def test_explain_refuses_several_rows_and_bad_top_k(model, population) -> None:
         (252000.0, {"unit": "currency"}, "252,000"),
         (1.0, {"type": "binary"}, "yes"),
         (0.0, {"type": "binary"}, "no"),
-        (0.163, {"type": "share", "unit": ""}, "16 %"),
+        (0.163, {"type": "share", "unit": ""}, "16%"),
         (3.0, {"unit": "count"}, "3"),
         (2.5, {"unit": "count"}, "2.5"),
         (-730.0, {"unit": "months", "display_scale": -12 / 365.25}, "24 months"),
         (-45.0, {"unit": "days", "display_scale": -1}, "45 days"),
         (0.2345, {"unit": "ratio"}, "0.23"),
-        (None, {"unit": "years"}, "not available"),
-        (float("nan"), {}, "not available"),
+        (None, {"unit": "years"}, "not provided"),
+        (float("nan"), {}, "not provided"),
     ],
 )
 def test_display_value_in_human_units(value, spec, expected) -> None:
