@@ -58,7 +58,7 @@ APPLICATION_GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
             ("AMT_INCOME_TOTAL", "Annual income", "money"),
             ("NAME_CONTRACT_TYPE", "Contract type", "text"),
             ("AMT_CREDIT", "Credit amount", "money"),
-            ("AMT_ANNUITY", "Annuity (yearly repayment)", "money"),
+            ("AMT_ANNUITY", "Annuity (monthly repayment)", "money"),
             ("AMT_GOODS_PRICE", "Price of the goods", "money"),
         ),
     ),
