@@ -1,7 +1,8 @@
 """The dashboard's charts as plotly figures, from plain numbers and words.
 
 Colours are the Okabe-Ito palette, safe for the common colour-vision deficiencies,
-and no chart relies on colour alone: bars carry "raises risk"/"lowers risk" text,
+and no chart relies on colour alone: bars carry ▲ (raises risk) or ▼ (lowers risk) and their
+value, explained in the axis title and the caption,
 refused clients are crosses and granted ones circles, the client is a labelled star.
 The figures compute nothing about the model; callers pass what the scoring path gave.
 """
@@ -115,9 +116,12 @@ def contributions_figure(lines: Sequence[str], contributions: Sequence[float]) -
     ys = [lines[i] for i in order]
     xs = [float(contributions[i]) for i in order]
     colours = [RAISES_COLOUR if x > 0 else LOWERS_COLOUR for x in xs]
-    texts = [("▲ raises risk" if x > 0 else "▼ lowers risk") + f" ({x:+.2f})" for x in xs]
-    # The words sit right of the bar (or of zero, for bars pointing left), never over the
-    # labels; the axis leaves them room.
+    # Short enough to fit the headroom whatever the labels' width: the axis title and the
+    # caption say what ▲ and ▼ mean. Hovering gives the words.
+    texts = [("▲ " if x > 0 else "▼ ") + f"{x:+.2f}" for x in xs]
+    words = [("raises risk" if x > 0 else "lowers risk") + f" ({x:+.2f})" for x in xs]
+    # The text sits right of the bar (or of zero, for bars pointing left), never over the
+    # labels; the axis leaves it room.
     reach = max((abs(x) for x in xs), default=1.0) or 1.0
     low = min(min(xs, default=0.0), 0.0) - 0.05 * reach
     high = max(max(xs, default=0.0), 0.0) + 0.9 * reach
@@ -127,7 +131,7 @@ def contributions_figure(lines: Sequence[str], contributions: Sequence[float]) -
             y=ys,
             orientation="h",
             marker={"color": colours},
-            customdata=texts,
+            customdata=words,
             hovertemplate="%{y}<br>%{customdata}<extra></extra>",
         )
     )
