@@ -195,12 +195,16 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def kill_tree(process: subprocess.Popen, sig: signal.Signals = signal.SIGKILL) -> None:
-    """Send ``sig`` to the server, its process group and every descendant (workers)."""
-    workers = descendants(process.pid)
-    for pid in workers:
+def _signal(pids: list[int], sig: signal.Signals) -> None:
+    """Send ``sig`` to each of ``pids`` that still exists."""
+    for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, sig)
+
+
+def kill_tree(process: subprocess.Popen, sig: signal.Signals = signal.SIGKILL) -> None:
+    """Send ``sig`` to the server, its process group and every descendant (workers)."""
+    _signal(descendants(process.pid), sig)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
 
@@ -216,6 +220,4 @@ def _stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             kill_tree(process)
             process.wait(timeout=10)
-    for pid in workers:  # a worker that outlived its server
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
+    _signal(workers, signal.SIGKILL)  # a worker that outlived its server
