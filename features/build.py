@@ -146,6 +146,8 @@ def build_features(raw: Path, out: Path, *, progress: bool = True) -> BuildSumma
             "threads": os.cpu_count() or 1,
         }
         with duckdb.connect(str(scratch / "build.duckdb"), config=config) as con:
+            # our own bar counts the tables; DuckDB's would interleave with it on stderr
+            con.execute("set enable_progress_bar = false")
             create_macros(con)
             applicants = _load_applications(con, files)
             unknown = _unknown_application_categories(con)

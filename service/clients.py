@@ -147,7 +147,9 @@ class ClientStore:
         return len(self.ids)
 
     def __contains__(self, client_id: object) -> bool:
-        return isinstance(client_id, int | np.integer) and int(client_id) in self._row
+        if type(client_id) is int:  # the API's case, checked for every client of a batch
+            return client_id in self._row
+        return isinstance(client_id, np.integer) and int(client_id) in self._row
 
     def row_index(self, client_id: int) -> int:
         """Position of ``client_id`` in ``matrix``; raises ``UnknownClientError``."""

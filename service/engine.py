@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pydantic import TypeAdapter
 
 from credit_scoring.logs import get_logger
 from service import scoring
@@ -33,6 +34,8 @@ from service.schemas import (
 )
 
 log = get_logger(__name__)
+#: Builds the response objects of a batch in one pass (faster than one constructor per row).
+_RESPONSES = TypeAdapter(list[ScoreResponse])
 
 
 @dataclass(frozen=True)
@@ -110,29 +113,66 @@ class ScoringEngine:
         """Rows as the feature frame ``service.scoring`` takes."""
         return pd.DataFrame(np.vstack([r.vector for r in rows]), columns=self.feature_names)
 
+    def batch_matrix(self, requests: Sequence[ScoreRequest]) -> np.ndarray:
+        """The requests' feature vectors as one matrix (model order), in request order.
+
+        Known clients are taken from the client matrix with one fancy index; feature
+        records fill their own rows.
+        """
+        matrix = np.full((len(requests), len(self.feature_names)), np.nan)
+        known = [i for i, r in enumerate(requests) if r.client_id is not None]
+        if known:
+            rows = [self.clients.row_index(requests[i].client_id) for i in known]
+            matrix[known] = self.clients.matrix[rows]
+        for i, request in enumerate(requests):
+            for name, value in (request.features or {}).items():
+                if value is not None:
+                    matrix[i, self._position[name]] = value
+        return matrix
+
     # --- scoring
     def score_rows(self, rows: Sequence[Row]) -> list[ScoreResponse]:
         """Score ``rows`` in one model call, count them, log them, answer in order."""
         if not rows:
             return []
-        frame = self.frame(rows)
-        results = scoring.score(self.model, frame)
-        for row, result in zip(rows, results, strict=True):
-            result.client_id = row.client_id
+        return self.score_matrix([r.client_id for r in rows], np.vstack([r.vector for r in rows]))
+
+    def score_matrix(
+        self, client_ids: Sequence[int | None], matrix: np.ndarray
+    ) -> list[ScoreResponse]:
+        """Score the rows of ``matrix`` in one model call, count them, log them, answer.
+
+        Vectorised from end to end: one predict, one histogram update, one log append;
+        only the response objects are built per row.
+        """
+        probability, refused = scoring.probabilities(self.model, matrix)
+        decisions = scoring.decisions(refused)
         if self.metrics is not None:
-            self.metrics.observe_scores(
-                [r.probability for r in results], [r.decision for r in results]
-            )
+            self.metrics.observe_scores(probability, refused)
+        threshold, version = float(self.model.threshold), self.model.version
         if self.request_log is not None:
-            self.request_log.append_frame(
-                frame,
-                client_id=[r.client_id for r in results],
-                probability=[r.probability for r in results],
-                decision=[r.decision for r in results],
-                threshold=[r.threshold for r in results],
-                model_version=[r.model_version for r in results],
+            self.request_log.append_matrix(
+                matrix,
+                self.feature_names,
+                client_id=list(client_ids),
+                probability=probability,
+                decision=decisions,
+                threshold=threshold,
+                model_version=version,
             )
-        return [ScoreResponse(**result.to_dict()) for result in results]
+        answers = [
+            {
+                "client_id": client_id,
+                "probability": p,
+                "decision": decision,
+                "threshold": threshold,
+                "model_version": version,
+            }
+            for client_id, p, decision in zip(
+                client_ids, probability.tolist(), decisions, strict=True
+            )
+        ]
+        return _RESPONSES.validate_python(answers)  # one call into pydantic-core
 
     def score(self, request: ScoreRequest) -> ScoreResponse:
         """Score one client (no batching)."""
@@ -140,7 +180,9 @@ class ScoringEngine:
 
     def score_batch(self, requests: Sequence[ScoreRequest]) -> list[ScoreResponse]:
         """Score many clients in one model call, answers in order."""
-        return self.score_rows([self.resolve(r) for r in requests])
+        if not requests:
+            return []
+        return self.score_matrix([r.client_id for r in requests], self.batch_matrix(requests))
 
     def score_application(self, request: ApplicationRequest) -> ScoreResponse:
         """Compute a new applicant's features with the training SQL, then score them.

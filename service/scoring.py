@@ -100,6 +100,23 @@ def _split_ids(model, features: pd.DataFrame) -> tuple[list[int | None], pd.Data
     return ids, features.drop(columns=drop) if drop else features
 
 
+def probabilities(model, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Calibrated probabilities of default and refusals (bool) for a feature matrix.
+
+    The vectorised core of ``score``: ``matrix`` is float64 in the model's feature order
+    (``model.matrix`` of a frame, or rows of the known clients' matrix), NaN = missing.
+    The service's batches use it directly, so 1,000 rows cost one predict and no
+    per-row Python.
+    """
+    probability = model.calibrate(model.raw_score_matrix(matrix))
+    return probability, probability >= model.threshold
+
+
+def decisions(refused: np.ndarray) -> list[str]:
+    """``refused``/``granted`` for each row (see ``decide``)."""
+    return [REFUSED if r else GRANTED for r in refused.tolist()]
+
+
 def score(model, features: pd.DataFrame) -> list[ScoreResult]:
     """Score every row of ``features`` (model features, optionally the id column).
 
@@ -110,16 +127,18 @@ def score(model, features: pd.DataFrame) -> list[ScoreResult]:
         One row per client; column order does not matter, missing values are NaN.
     """
     ids, X = _split_ids(model, features)
-    probabilities = model.predict_proba(X)
+    probability, refused = probabilities(model, model.matrix(X))
     return [
         ScoreResult(
             client_id=client_id,
-            probability=float(p),
-            decision=decide(float(p), model.threshold),
+            probability=p,
+            decision=decision,
             threshold=model.threshold,
             model_version=model.version,
         )
-        for client_id, p in zip(ids, probabilities, strict=True)
+        for client_id, p, decision in zip(
+            ids, probability.tolist(), decisions(refused), strict=True
+        )
     ]
 
 

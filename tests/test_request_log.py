@@ -9,13 +9,20 @@ import subprocess
 import sys
 import textwrap
 import threading
+import uuid
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from monitoring.request_log import FILE_GLOB, RequestLog, RequestLogError, read_request_log
+from monitoring.request_log import (
+    FILE_GLOB,
+    RequestLog,
+    RequestLogError,
+    new_request_ids,
+    read_request_log,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 #: The start of a batch message a killed writer left: a header announcing 256 bytes, 20 written.
@@ -259,3 +266,31 @@ def test_request_log_append_frame_rejects_wrong_length(tmp_path: Path) -> None:
             model_version="v",
         )
     assert read_request_log(tmp_path).empty
+
+
+def test_request_log_append_matrix_equals_append_frame(tmp_path: Path) -> None:
+    """The service's matrix path writes what the frame path writes; a bad shape is named."""
+    features = pd.DataFrame({"DAYS_BIRTH": [-12001.0, -12002.0], "AMT_CREDIT": [np.nan, 5.0]})
+    fields = {
+        "client_id": [1, None],
+        "probability": np.array([0.2, 0.7]),
+        "decision": ["granted", "refused"],
+        "model_version": "v1",
+        "time": "2026-11-22T10:00:00",
+    }
+    RequestLog(tmp_path / "frame").append_frame(features, **fields)
+    log = RequestLog(tmp_path / "matrix")
+    log.append_matrix(features.to_numpy(), list(features.columns), **fields)
+    pd.testing.assert_frame_equal(
+        read_request_log(tmp_path / "frame").drop(columns="request_id"),
+        read_request_log(tmp_path / "matrix").drop(columns="request_id"),
+    )
+    with pytest.raises(RequestLogError, match="a matrix of 3 columns expected, got shape"):
+        log.append_matrix(features.to_numpy(), ["A", "B", "C"], **fields)
+
+
+def test_new_request_ids_are_unique_version_4_uuids() -> None:
+    ids = new_request_ids(5000)
+    assert len(set(ids)) == 5000
+    assert {uuid.UUID(i).version for i in ids} == {4}
+    assert all(str(uuid.UUID(i)) == i for i in ids[:100])

@@ -66,6 +66,26 @@ def test_score_batch_matches_the_population_scores(service, test_ids) -> None:
     assert [a.decision for a in answers] == decisions
 
 
+def test_score_batch_mixes_clients_and_records_in_request_order(service, test_ids) -> None:
+    """Known clients and feature records in one batch: each scored as if alone."""
+    from service.schemas import ScoreRequest
+
+    names = service.engine.feature_names
+    record = dict(zip(names, service.clients.feature_vector(test_ids[3]).tolist(), strict=True))
+    record = {k: (None if np.isnan(v) else v) for k, v in record.items()}
+    requests = [
+        ScoreRequest(client_id=test_ids[0]),
+        ScoreRequest(features=record),
+        ScoreRequest(client_id=test_ids[1]),
+        ScoreRequest(features={names[0]: 1.0}),
+    ]
+    answers = service.score_batch(requests)
+    alone = [service.engine.score(r) for r in requests]
+    assert [a.client_id for a in answers] == [test_ids[0], None, test_ids[1], None]
+    assert [a.model_dump() for a in answers] == [a.model_dump() for a in alone]
+    assert answers[1].probability == service.clients.scores.loc[test_ids[3], "probability"]
+
+
 def test_missing_features_are_scored(service) -> None:
     """A record with only nulls is a valid (if uninformative) applicant."""
     from service.schemas import ScoreRequest

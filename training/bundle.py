@@ -112,7 +112,16 @@ class CreditModel:
 
     def raw_score(self, X: pd.DataFrame) -> np.ndarray:
         """Booster log-odds of default, shape (n,)."""
-        return self._predict(self.matrix(X), raw_score=True)
+        return self.raw_score_matrix(self.matrix(X))
+
+    def raw_score_matrix(self, matrix: np.ndarray) -> np.ndarray:
+        """Booster log-odds for a float64 matrix already in the model's feature order."""
+        if matrix.ndim != 2 or matrix.shape[1] != len(self.feature_names):
+            raise FeatureMismatchError(
+                f"expected a matrix of {len(self.feature_names)} feature columns, "
+                f"got shape {matrix.shape}"
+            )
+        return self._predict(matrix, raw_score=True)
 
     def contributions(self, X: pd.DataFrame) -> np.ndarray:
         """Exact TreeSHAP values (log-odds), shape (n, p + 1); the last column is the base
