@@ -192,6 +192,44 @@ def in_process_reference(model_tag: str, features: Path) -> tuple[float, float]:
     )
 
 
+def engine_reference(model_tag: str, features: Path, folder: Path) -> tuple[float, float]:
+    """Rows/s of the service's own work for a 1,000-client ``/score_batch`` body, in-process.
+
+    First without BentoML at all: parse and validate the body, then ``ScoringEngine.score_batch``
+    (rows, predict, metrics, request log, responses), then encode the answer. Second, that
+    minus the request log. The gap between these and the HTTP figure is BentoML's share
+    (its JSON decoding, schema work and encoding of 1,000 objects, the dispatcher, the
+    event loop).
+    """
+    import pandas as pd
+    from pydantic import RootModel, create_model
+
+    from service.engine import ScoringEngine
+    from service.schemas import Catalogue, ScoreRequest, ScoreResponse, bind_catalogue
+    from training.bundle import load_model
+
+    model = load_model(model_tag)
+    engine = ScoringEngine.load(model, features, folder, with_metrics=False)
+    bind_catalogue(Catalogue(frozenset(engine.feature_names), engine.clients.__contains__))
+    ids = pd.read_parquet(features / "test.parquet", columns=["SK_ID_CURR"])["SK_ID_CURR"]
+    ids = [int(i) for i in ids]
+    body = json.dumps({"clients": [{"client_id": ids[j % len(ids)]} for j in range(1000)]})
+    request = create_model("Body", clients=(list[ScoreRequest], ...))
+    answer = RootModel[list[ScoreResponse]]
+
+    def call() -> float:
+        start = time.perf_counter()
+        clients = request.model_validate_json(body).clients
+        answer(engine.score_batch(clients)).model_dump_json()
+        return time.perf_counter() - start
+
+    with_log = 1000 / statistics.median(call() for _ in range(9))
+    engine.request_log = None
+    without_log = 1000 / statistics.median(call() for _ in range(9))
+    bind_catalogue(None)
+    return with_log, without_log
+
+
 def request_log_reference(model_tag: str, features: Path, folder: Path) -> tuple[float, float]:
     """Rows/s of ``RequestLog.append_frame`` for 1,000 rows of this model's features, ms for one.
 
@@ -266,6 +304,10 @@ def main() -> None:
     predict_rows, scoring_rows = in_process_reference(tag, features)
     print(f"{'in-process booster.predict, 1000 rows':<38} {predict_rows:>9.0f} rows/s  (the limit)")
     print(f"{'in-process scoring.score, 1000 rows':<38} {scoring_rows:>9.0f} rows/s")
+
+    engine_rows, engine_no_log = engine_reference(tag, features, workdir / "requests-engine")
+    print(f"{'in-process service work, 1000 rows':<38} {engine_rows:>9.0f} rows/s")
+    print(f"{'  the same without the request log':<38} {engine_no_log:>9.0f} rows/s")
 
     log_rows, log_ms = request_log_reference(tag, features, workdir / "requests-reference")
     print(f"{'in-process request log, 1000 rows':<38} {log_rows:>9.0f} rows/s")

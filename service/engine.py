@@ -103,17 +103,13 @@ class ScoringEngine:
         """The request's feature vector: the known client's row, or the given record."""
         if request.client_id is not None:
             return Row(request.client_id, self.clients.feature_vector(request.client_id))
-        vector = np.full(len(self.feature_names), np.nan)
-        for name, value in (request.features or {}).items():
-            if value is not None:
-                vector[self._position[name]] = value
-        return Row(None, vector)
+        return Row(None, self.batch_matrix([request])[0])
 
     def frame(self, rows: Sequence[Row]) -> pd.DataFrame:
         """Rows as the feature frame ``service.scoring`` takes."""
         return pd.DataFrame(np.vstack([r.vector for r in rows]), columns=self.feature_names)
 
-    def batch_matrix(self, requests: Sequence[ScoreRequest]) -> np.ndarray:
+    def batch_matrix(self, requests: Sequence[ScoreRequest | ExplainRequest]) -> np.ndarray:
         """The requests' feature vectors as one matrix (model order), in request order.
 
         Known clients are taken from the client matrix with one fancy index; feature
