@@ -95,34 +95,11 @@ class RequestLog:
         self._files = 0
         self._names: tuple[list[str], frozenset[str], bytes] = ([], frozenset(), b"[]")
 
-    def append_frame(
-        self,
-        features: pd.DataFrame,
-        *,
-        probability: Any,
-        decision: Any,
-        model_version: Any,
-        client_id: Any = None,
-        time: Any = None,
-        request_id: Any = None,
-        **extra: Any,
-    ) -> list[str]:
-        """Write one row per row of ``features`` and return the request ids once on disk.
+    def append_frame(self, features: pd.DataFrame, **fields: Any) -> list[str]:
+        """``append_matrix`` for a DataFrame: one float column per feature (NaN = missing).
 
-        Parameters
-        ----------
-        features
-            One float column per feature (NaN = missing).
-        probability, decision, model_version, client_id, time, request_id, **extra
-            One value per row, or one value for all rows. ``time`` defaults to now (UTC when
-            naive), ``request_id`` to new UUIDs, ``client_id`` to missing.
-
-        Raises
-        ------
-        RequestLogError
-            When a column is not numeric or a field has the wrong length or type.
-        OSError
-            When the disk write or fsync fails: nothing is acknowledged then.
+        Raises ``RequestLogError`` for a column that is not numeric, besides what
+        ``append_matrix`` raises.
         """
         if not isinstance(features, pd.DataFrame):
             raise RequestLogError(f"features: expected a DataFrame, got {type(features).__name__}")
@@ -131,17 +108,7 @@ class RequestLog:
         except (TypeError, ValueError):
             bad = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
             raise RequestLogError(f"features: column(s) not numeric: {bad[:5]}") from None
-        return self.append_matrix(
-            matrix,
-            features.columns.tolist(),
-            probability=probability,
-            decision=decision,
-            model_version=model_version,
-            client_id=client_id,
-            time=time,
-            request_id=request_id,
-            **extra,
-        )
+        return self.append_matrix(matrix, features.columns.tolist(), **fields)
 
     def append_matrix(
         self,
@@ -156,9 +123,24 @@ class RequestLog:
         request_id: Any = None,
         **extra: Any,
     ) -> list[str]:
-        """``append_frame`` for a float64 matrix with its column ``names`` (the service's path).
+        """Write one row per row of ``matrix`` and return the request ids once on disk.
 
-        The matrix goes to disk as one memory copy: no DataFrame is built for it.
+        The service's path: the matrix goes to disk as one memory copy, no DataFrame.
+
+        Parameters
+        ----------
+        matrix
+            Numbers, one column per name in ``names`` (NaN = missing).
+        probability, decision, model_version, client_id, time, request_id, **extra
+            One value per row, or one value for all rows. ``time`` defaults to now (UTC when
+            naive), ``request_id`` to new UUIDs, ``client_id`` to missing.
+
+        Raises
+        ------
+        RequestLogError
+            When the matrix does not match ``names`` or a field has the wrong length or type.
+        OSError
+            When the disk write or fsync fails: nothing is acknowledged then.
         """
         matrix = np.asarray(matrix)
         if matrix.ndim != 2 or matrix.shape[1] != len(names):
