@@ -139,9 +139,6 @@ def _median_imputed(X: np.ndarray) -> np.ndarray:
         return X
     part = X[:, columns_with_missing]
     known = ~np.isnan(part).all(axis=0)
-    medians = np.zeros(len(columns_with_missing))
-    medians[known] = np.nanmedian(part[:, known], axis=0)
-    imputed = X.copy()
-    rows, cols = np.nonzero(missing[:, columns_with_missing])
-    imputed[rows, columns_with_missing[cols]] = medians[cols]
-    return imputed
+    medians = np.zeros(X.shape[1])
+    medians[columns_with_missing[known]] = np.nanmedian(part[:, known], axis=0)
+    return np.where(missing, medians, X)  # one pass; no index lists of the missing cells
