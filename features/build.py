@@ -235,10 +235,8 @@ def _build_source(
         else:
             create_empty_table(con, table, table)
     # The application features are a projection of a table already in memory: a view
-    # costs nothing; the aggregated ones are kept, so that each CSV is read once, in
-    # temporary tables (memory, spilled to the scratch folder past the limit): written to
-    # the database file they were compressed for nothing (prev. applications 17 -> 12 s).
-    kind = "view" if source.tables == (APPLICATION,) else "temp table"
+    # costs nothing; the aggregated ones are kept, so that each CSV is read once.
+    kind = "view" if source.tables == (APPLICATION,) else "table"
     try:
         # per-applicant results have no order to keep: DuckDB may then work in parallel
         # with less memory (the output's order comes from the applications alone)
