@@ -4,11 +4,15 @@
 and environment); ``running_service`` runs it in the background on a loopback port, waits
 until ``/readyz`` answers, and on exit stops the server's process group and every worker
 (each runs in a session of its own), so that nothing is left listening.
+``freeze_loaded_objects`` is what a long-running process (the service, the dashboard alone)
+does once it has loaded its data.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
 import os
 import signal
 import socket
@@ -221,3 +225,15 @@ def _stop(process: subprocess.Popen) -> None:
             kill_tree(process)
             process.wait(timeout=10)
     _signal(workers, signal.SIGKILL)  # a worker that outlived its server
+
+
+def freeze_loaded_objects() -> None:
+    """Keep what a long-running process has loaded out of the garbage collector's full passes.
+
+    The known clients, the model and the dashboard are ~300,000 Python objects that live as
+    long as the process; a full collection over them takes ~0.25 s on 2 cores and showed as
+    0.4 s p99 stalls under load. They are unfrozen at exit, so that the interpreter's last
+    collection still finalises them.
+    """
+    gc.freeze()
+    atexit.register(gc.unfreeze)

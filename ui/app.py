@@ -549,7 +549,11 @@ def serving_options() -> dict[str, Any]:
 
 def launch_dashboard(backend: Backend, *, host: str, port: int) -> None:
     """Serve the dashboard alone (``credit-scoring ui``), blocking until interrupted."""
-    build_dashboard(backend).launch(server_name=host, server_port=port, **serving_options())
+    from service.process import freeze_loaded_objects
+
+    dashboard = build_dashboard(backend)
+    freeze_loaded_objects()
+    dashboard.launch(server_name=host, server_port=port, **serving_options())
 
 
 def dashboard_app(backend: Backend, path: str = "/ui"):
