@@ -195,7 +195,10 @@ class RequestLog:
                 matrix[i, [where[str(k)] for k in keys]] = values
         now = datetime.now(UTC)
         fields: dict[str, list[Any]] = {
-            "request_id": [str(row.get("request_id") or uuid.uuid4()) for row in rows],
+            "request_id": [
+                str(row.get("request_id") or new)
+                for row, new in zip(rows, new_request_ids(len(rows)), strict=True)
+            ],
             "time": [_utc(row.get("time"), i, now).value for i, row in enumerate(rows)],
             "client_id": [
                 None if row.get("client_id") is None else int(row["client_id"]) for row in rows

@@ -85,9 +85,15 @@ class Explanation:
         return asdict(self)
 
 
+def refuses(probability, threshold: float):
+    """The bank's rule: refuse when the probability of default is at or above the
+    threshold. Takes a number (gives a bool) or an array (gives a bool array)."""
+    return probability >= threshold
+
+
 def decide(probability: float, threshold: float) -> str:
-    """Refuse when the probability of default is at or above the threshold."""
-    return REFUSED if probability >= threshold else GRANTED
+    """``refused`` or ``granted`` for one probability (see ``refuses``)."""
+    return REFUSED if refuses(probability, threshold) else GRANTED
 
 
 def _split_ids(model, features: pd.DataFrame) -> tuple[list[int | None], pd.DataFrame]:
@@ -109,7 +115,7 @@ def probabilities(model, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     per-row Python.
     """
     probability = model.calibrate(model.raw_score_matrix(matrix))
-    return probability, probability >= model.threshold
+    return probability, refuses(probability, model.threshold)
 
 
 def decisions(refused: np.ndarray) -> list[str]:

@@ -81,9 +81,9 @@ def test_decision_sentence_at_the_limit_says_so():
 @pytest.mark.parametrize(
     ("probability", "decision"), [(0.2, "refused"), (0.09, "refused"), (0.0899, "granted")]
 )
-def test_decision_of_refuses_from_the_threshold_up(probability, decision):
-    """Same rule as the model: refuse when p >= threshold."""
-    assert wording.decision_of(probability, 0.09) == decision
+def test_decide_refuses_from_the_threshold_up(probability, decision):
+    """The rule the dashboard's sentences use: refuse when p >= threshold."""
+    assert wording.decide(probability, 0.09) == decision
 
 
 def test_decision_badge_never_relies_on_colour():

@@ -22,23 +22,12 @@ from service.formatting import (  # noqa: F401  (the dashboard formats values th
     is_missing,
     trim_zero,
 )
-
-GRANTED = "granted"
-REFUSED = "refused"
+from service.scoring import GRANTED, REFUSED, decide  # the one decision rule
 
 
 def feature_line(label: str, value_text: str) -> str:
     """``"Late instalment payments in the last year: 3"``."""
     return f"{label}: {value_text}"
-
-
-def decision_of(probability: float, threshold: float) -> str:
-    """``"refused"`` when the risk reaches the bank's limit, else ``"granted"``.
-
-    The service and the model use the same rule (refuse when p >= threshold); this is
-    only for sentences about hypothetical scores that never went through the API.
-    """
-    return REFUSED if probability >= threshold else GRANTED
 
 
 def decision_sentence(probability: float, threshold: float, decision: str) -> str:
@@ -131,7 +120,7 @@ def matches_sentence(count: int, shown: int) -> str:
 
 def what_if_sentence(before: float, after: float, threshold: float) -> str:
     """What the change does to the score and the decision, in one sentence."""
-    old, new = decision_of(before, threshold), decision_of(after, threshold)
+    old, new = decide(before, threshold), decide(after, threshold)
     old_text, new_text = format_percent(before), format_percent(after)
     move = "goes down" if after < before else "goes up"
     change = (
